@@ -1,0 +1,9 @@
+"""mmfrhead: the Feature Refinement Head for MMAction2 skeleton recognizers."""
+from .compat import apply_stack_fixes
+
+apply_stack_fixes()
+
+from . import datasets, models  # noqa: E402,F401  (registers the modules)
+from .version import __version__  # noqa: E402
+
+__all__ = ['__version__']
