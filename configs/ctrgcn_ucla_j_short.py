@@ -1,0 +1,5 @@
+# CTR-GCN baseline on NW-UCLA (joint stream), short CPU schedule.
+_base_ = [
+    '_base_/default_runtime.py', '_base_/models/ctrgcn_ucla.py',
+    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_short.py'
+]

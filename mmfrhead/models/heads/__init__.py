@@ -1,0 +1,3 @@
+from .fr_head import FRHead
+
+__all__ = ['FRHead']

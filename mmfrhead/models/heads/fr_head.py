@@ -1,0 +1,129 @@
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmaction.registry import MODELS
+from mmengine.model import BaseModule
+
+from ..losses import ContrastiveRefinementLoss
+
+
+def _squeeze(in_channels: int, out_channels: int) -> nn.Sequential:
+    """1x1 convolution, batch norm and ReLU over a pooled axis."""
+    return nn.Sequential(
+        nn.Conv1d(in_channels, out_channels, 1),
+        nn.BatchNorm1d(out_channels), nn.ReLU(inplace=True))
+
+
+@MODELS.register_module()
+class FRHead(BaseModule):
+    """Feature Refinement Head ("Learning Discriminative Representations for
+    Skeleton Based Action Recognition", CVPR 2023).
+
+    An auxiliary, training-only head. For each tapped backbone stage it
+    decouples the feature map into a spatial component (mean over persons and
+    time, 1x1 conv to ``hidden_channels // V`` channels, flattened) and a
+    temporal component (mean over persons and joints, 1x1 conv to
+    ``hidden_channels // T`` channels, flattened), and refines each with a
+    :class:`ContrastiveRefinementLoss`. The head loss is
+    ``loss_weight * sum_s stage_weights[s] * (L_spatial + L_temporal)``
+    (Eqs. 1, 2 and 10).
+
+    The head never sees gradients reach the classifier: it receives the
+    classifier's logits detached. Its maths runs in fp32, also under AMP.
+
+    Args:
+        num_classes (int): Number of classes.
+        stage_shapes (Sequence[Sequence[int]]): ``(C, T, V)`` of each tapped
+            stage output. :class:`FRRecognizer` fills this in by probing the
+            backbone, so configs leave it out.
+        hidden_channels (int): ``C_h``. Defaults to 256.
+        stage_weights (Sequence[float]): ``lambda`` of each stage.
+            Defaults to ``(0.1, 0.2, 0.5, 1.0)``.
+        loss_weight (float): ``w_cl``. Defaults to 0.1.
+        loss_cfg (dict, optional): Other arguments of
+            :class:`ContrastiveRefinementLoss` (``momentum``,
+            ``temperature``, ``alpha``, ``use_projection``, ``version``,
+            ``confidence_weighting``, ``pred_threshold``). Defaults to None.
+        init_cfg (dict or list[dict], optional): Initialization config.
+            Defaults to None.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 stage_shapes: Sequence[Sequence[int]],
+                 hidden_channels: int = 256,
+                 stage_weights: Sequence[float] = (0.1, 0.2, 0.5, 1.0),
+                 loss_weight: float = 0.1,
+                 loss_cfg: Optional[Dict] = None,
+                 init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if len(stage_weights) != len(stage_shapes):
+            raise ValueError(
+                f'FRHead got {len(stage_shapes)} stages but '
+                f'{len(stage_weights)} stage_weights {tuple(stage_weights)}')
+        self.num_classes = num_classes
+        self.stage_shapes = [tuple(s) for s in stage_shapes]
+        self.stage_weights = tuple(stage_weights)
+        self.loss_weight = loss_weight
+        loss_cfg = dict(loss_cfg or {})
+
+        def refinement(width: int) -> ContrastiveRefinementLoss:
+            return ContrastiveRefinementLoss(
+                width, num_classes, hidden_channels=hidden_channels,
+                **loss_cfg)
+
+        self.spatial, self.temporal = nn.ModuleList(), nn.ModuleList()
+        self.spatial_losses, self.temporal_losses = (nn.ModuleList(),
+                                                     nn.ModuleList())
+        for C, T, V in self.stage_shapes:
+            if hidden_channels < max(T, V):
+                raise ValueError(
+                    f'hidden_channels={hidden_channels} is smaller than a '
+                    f'stage with T={T}, V={V}')
+            self.spatial.append(_squeeze(C, hidden_channels // V))
+            self.temporal.append(_squeeze(C, hidden_channels // T))
+            self.spatial_losses.append(refinement(hidden_channels // V * V))
+            self.temporal_losses.append(refinement(hidden_channels // T * T))
+
+    def loss(self, stage_feats: Sequence[torch.Tensor],
+             cls_scores: torch.Tensor, labels: torch.Tensor) -> Dict:
+        """Compute the multi-level refinement loss.
+
+        Args:
+            stage_feats (Sequence[torch.Tensor]): One feature map per stage,
+                ``(N * M, C, T, V)`` or ``(N, M, C, T, V)``.
+            cls_scores (torch.Tensor): Classifier logits ``(N, K)``; they are
+                detached here.
+            labels (torch.Tensor): Labels ``(N, )``.
+
+        Returns:
+            dict: ``{'loss_fr': loss}``.
+        """
+        N = labels.numel()
+        if labels.min() < 0 or labels.max() >= self.num_classes:
+            raise ValueError(
+                f'labels must lie in [0, {self.num_classes - 1}] '
+                f'(num_classes={self.num_classes}), got values '
+                f'{labels.min().item()}..{labels.max().item()}')
+        if len(stage_feats) != len(self.stage_shapes):
+            raise ValueError(f'FRHead expects {len(self.stage_shapes)} '
+                             f'stage features, got {len(stage_feats)}')
+        cls_scores = cls_scores.detach().float()
+        total = 0.
+        with torch.autocast(cls_scores.device.type, enabled=False):
+            for s, feat in enumerate(stage_feats):
+                C, T, V = self.stage_shapes[s]
+                if feat.shape[-3:] != (C, T, V):
+                    raise ValueError(
+                        f'FR stage {s} expects (C, T, V)={(C, T, V)}, got '
+                        f'{tuple(feat.shape[-3:])}: the clips do not have '
+                        'the frame or joint count the head was built for')
+                x = feat.float().reshape(N, -1, C, T, V).mean(1)  # (N,C,T,V)
+                spatial = self.spatial[s](x.mean(2)).flatten(1)  # (N, h//V*V)
+                temporal = self.temporal[s](x.mean(3)).flatten(1)  # (N,h//T*T)
+                stage_loss = (
+                    self.spatial_losses[s](spatial, cls_scores, labels) +
+                    self.temporal_losses[s](temporal, cls_scores, labels))
+                total = total + self.stage_weights[s] * stage_loss
+        return dict(loss_fr=self.loss_weight * total)

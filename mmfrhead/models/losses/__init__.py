@@ -1,0 +1,3 @@
+from .contrastive_refinement import ContrastiveRefinementLoss
+
+__all__ = ['ContrastiveRefinementLoss']

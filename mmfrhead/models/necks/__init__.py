@@ -1,0 +1,3 @@
+from .stage_taps import StageTaps
+
+__all__ = ['StageTaps']

@@ -1,0 +1,3 @@
+from .fr_recognizer import FRRecognizer
+
+__all__ = ['FRRecognizer']

@@ -1,0 +1,255 @@
+"""Building blocks of CTR-GCN (Chen et al., ICCV 2021).
+
+The maths follows the original CTR-GCN; the layout of the computation does
+not, because the straightforward one wastes most of the time on a CPU:
+
+* The channel-wise topology refinement (CTR-GC) of all graph subsets runs as
+  one convolution per role instead of one small module per subset.
+* The relation convolutions are 1x1, hence linear, so averaging over time
+  before them (instead of after, as the original does) gives the same result
+  on a ``T`` times smaller tensor.
+* The aggregation of all subsets is one contraction over (subset, joint).
+"""
+import math
+from typing import Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def _kaiming_fan_out_(weight: torch.Tensor, fan_out: int) -> None:
+    """Kaiming-normal init (ReLU gain) with an explicit per-subset fan-out."""
+    nn.init.normal_(weight, 0., math.sqrt(2. / fan_out))
+
+
+class CTRGC(nn.Module):
+    """Channel-wise topology refinement graph convolution of every subset.
+
+    For each subset ``s`` with prior topology ``A_s``, CTR-GC computes a
+    channel-specific topology
+    ``Q_s = alpha * conv4_s(tanh(phi_s(x)_u - psi_s(x)_v)) + A_s`` from the
+    time-averaged features, then aggregates ``y = sum_s Q_s * xi_s(x)``
+    per channel.
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        num_subsets (int): Number of graph subsets (3 for the spatial graph).
+        rel_reduction (int): Reduction of the relation channels.
+            Defaults to 8 (inputs with 3 or 9 channels use 8 relation
+            channels, as in CTR-GCN).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 num_subsets: int,
+                 rel_reduction: int = 8) -> None:
+        super().__init__()
+        if in_channels in (3, 9):
+            rel_channels = 8
+        else:
+            rel_channels = in_channels // rel_reduction
+        self.num_subsets = num_subsets
+        self.rel_channels = rel_channels
+        self.out_channels = out_channels
+        S, R, O = num_subsets, rel_channels, out_channels
+        # phi and psi of every subset: (2 * S * R) output channels.
+        self.rel_conv = nn.Conv2d(in_channels, 2 * S * R, 1)
+        # conv4 of every subset, one group per subset: S * R -> S * O.
+        self.topo_conv = nn.Conv2d(S * R, S * O, 1, groups=S)
+        # xi of every subset: C -> S * O.
+        self.value_conv = nn.Conv2d(in_channels, S * O, 1)
+        for conv, fan_out in ((self.rel_conv, R), (self.topo_conv, O),
+                              (self.value_conv, O)):
+            _kaiming_fan_out_(conv.weight, fan_out)
+            nn.init.zeros_(conv.bias)
+
+    def forward(self, x: torch.Tensor, A: torch.Tensor,
+                alpha: torch.Tensor) -> torch.Tensor:
+        """Aggregate joint features with refined topologies.
+
+        Args:
+            x (torch.Tensor): Features of shape ``(N, C, T, V)``.
+            A (torch.Tensor): Shared topologies ``(S, V, V)``.
+            alpha (torch.Tensor): Scale of the refinement, shape ``(1, )``.
+
+        Returns:
+            torch.Tensor: Features of shape ``(N, out_channels, T, V)``.
+        """
+        N, _, T, V = x.shape
+        S, R, O = self.num_subsets, self.rel_channels, self.out_channels
+        rel = self.rel_conv(x.mean(2, keepdim=True))  # (N, 2SR, 1, V)
+        phi, psi = rel.view(N, 2, S * R, V).unbind(1)  # (N, SR, V) each
+        rel = torch.tanh(phi.unsqueeze(-1) - psi.unsqueeze(-2))  # (N,SR,V,V)
+        topo = self.topo_conv(rel).view(N, S, O, V, V) * alpha
+        topo = topo + A.unsqueeze(1)  # (N, S, O, U, V)
+        value = self.value_conv(x).view(N, S, O, T, V)
+        return torch.einsum('nsouv,nsotv->notu', topo, value)
+
+
+class CTRGCNUnitGCN(nn.Module):
+    """Spatial unit of CTR-GCN: CTR-GC, batch norm, residual, ReLU.
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        A (torch.Tensor): Prior topologies ``(S, V, V)``; they become a
+            learnable parameter shared by the channels (``PA``).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int,
+                 A: torch.Tensor) -> None:
+        super().__init__()
+        self.PA = nn.Parameter(A.clone())
+        self.alpha = nn.Parameter(torch.zeros(1))
+        self.ctrgc = CTRGC(in_channels, out_channels, A.size(0))
+        self.bn = nn.BatchNorm2d(out_channels)
+        nn.init.constant_(self.bn.weight, 1e-6)
+        nn.init.zeros_(self.bn.bias)
+        if in_channels != out_channels:
+            self.down = nn.Sequential(
+                nn.Conv2d(in_channels, out_channels, 1),
+                nn.BatchNorm2d(out_channels))
+            nn.init.kaiming_normal_(self.down[0].weight, mode='fan_out')
+            nn.init.zeros_(self.down[0].bias)
+        else:
+            self.down = nn.Identity()
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C_in, T, V) -> (N, C_out, T, V)."""
+        y = self.bn(self.ctrgc(x, self.PA, self.alpha))
+        return self.relu(y + self.down(x))
+
+
+class TemporalConv(nn.Sequential):
+    """(k, 1) convolution along time with dilation, then batch norm.
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        kernel_size (int): Temporal kernel size.
+        stride (int): Temporal stride. Defaults to 1.
+        dilation (int): Temporal dilation. Defaults to 1.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 kernel_size: int,
+                 stride: int = 1,
+                 dilation: int = 1) -> None:
+        pad = (kernel_size + (kernel_size - 1) * (dilation - 1) - 1) // 2
+        super().__init__(
+            nn.Conv2d(
+                in_channels,
+                out_channels, (kernel_size, 1),
+                padding=(pad, 0),
+                stride=(stride, 1),
+                dilation=(dilation, 1)), nn.BatchNorm2d(out_channels))
+
+
+class MultiScaleTCN(nn.Module):
+    """Multi-scale temporal convolution of CTR-GCN.
+
+    ``len(dilations) + 2`` branches of ``out_channels // branches`` channels:
+    one dilated temporal convolution per dilation, a max-pool branch and a
+    strided 1x1 branch, concatenated (no residual, no final activation).
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        kernel_size (int): Kernel of the dilated branches. Defaults to 5.
+        stride (int): Temporal stride. Defaults to 1.
+        dilations (Sequence[int]): Dilations. Defaults to ``(1, 2)``.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 kernel_size: int = 5,
+                 stride: int = 1,
+                 dilations: Sequence[int] = (1, 2)) -> None:
+        super().__init__()
+        num_branches = len(dilations) + 2
+        mid = out_channels // num_branches
+        if mid * num_branches != out_channels:
+            raise ValueError(f'out_channels={out_channels} must be divisible '
+                             f'by the {num_branches} branches')
+
+        def reduce(branch_stride=1):
+            return [
+                nn.Conv2d(in_channels, mid, 1, stride=(branch_stride, 1)),
+                nn.BatchNorm2d(mid)
+            ]
+
+        relu = nn.ReLU(inplace=True)
+        self.branches = nn.ModuleList([
+            nn.Sequential(*reduce(), relu,
+                          TemporalConv(mid, mid, kernel_size, stride, d))
+            for d in dilations
+        ])
+        self.branches.append(
+            nn.Sequential(*reduce(), relu,
+                          nn.MaxPool2d((3, 1), (stride, 1), (1, 0)),
+                          nn.BatchNorm2d(mid)))
+        self.branches.append(nn.Sequential(*reduce(stride)))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode='fan_out')
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.normal_(m.weight, 1., 0.02)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C_in, T, V) -> (N, C_out, T // stride, V)."""
+        return torch.cat([branch(x) for branch in self.branches], dim=1)
+
+
+class CTRGCNBlock(nn.Module):
+    """One CTR-GCN layer: ``relu(tcn(gcn(x)) + residual(x))``.
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        A (torch.Tensor): Prior topologies ``(S, V, V)``.
+        stride (int): Temporal stride. Defaults to 1.
+        residual (bool): Whether to add the residual path. Defaults to True.
+        kernel_size (int): Kernel of the temporal branches. Defaults to 5.
+        dilations (Sequence[int]): Temporal dilations. Defaults to (1, 2).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 A: torch.Tensor,
+                 stride: int = 1,
+                 residual: bool = True,
+                 kernel_size: int = 5,
+                 dilations: Sequence[int] = (1, 2)) -> None:
+        super().__init__()
+        self.gcn = CTRGCNUnitGCN(in_channels, out_channels, A)
+        self.tcn = MultiScaleTCN(out_channels, out_channels, kernel_size,
+                                 stride, dilations)
+        self.relu = nn.ReLU(inplace=True)
+        if not residual:
+            self.residual = None
+        elif in_channels == out_channels and stride == 1:
+            self.residual = nn.Identity()
+        else:
+            self.residual = nn.Sequential(
+                nn.Conv2d(
+                    in_channels, out_channels, 1, stride=(stride, 1)),
+                nn.BatchNorm2d(out_channels))
+            nn.init.kaiming_normal_(self.residual[0].weight, mode='fan_out')
+            nn.init.zeros_(self.residual[0].bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C_in, T, V) -> (N, C_out, T // stride, V)."""
+        y = self.tcn(self.gcn(x))
+        if self.residual is not None:
+            y = y + self.residual(x)
+        return self.relu(y)

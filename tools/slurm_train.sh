@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Train on a Slurm cluster:
+#   bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py arguments]
+# GPUS (default 8), GPUS_PER_NODE (8), CPUS_PER_TASK (5) and SRUN_ARGS are
+# read from the environment.
+set -x
+PARTITION=$1
+JOB_NAME=$2
+CONFIG=$3
+GPUS=${GPUS:-8}
+GPUS_PER_NODE=${GPUS_PER_NODE:-8}
+CPUS_PER_TASK=${CPUS_PER_TASK:-5}
+SRUN_ARGS=${SRUN_ARGS:-""}
+PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
+srun -p "$PARTITION" --job-name="$JOB_NAME" --gres=gpu:"$GPUS_PER_NODE" \
+    --ntasks="$GPUS" --ntasks-per-node="$GPUS_PER_NODE" \
+    --cpus-per-task="$CPUS_PER_TASK" --kill-on-bad-exit=1 $SRUN_ARGS \
+    python -u "$(dirname "$0")/train.py" "$CONFIG" --launcher slurm "${@:4}"
