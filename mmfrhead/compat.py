@@ -115,6 +115,7 @@ def setup_cpu_distributed(cfg, launcher: str) -> None:
     wrapper = cfg.get('model_wrapper_cfg') or dict(
         type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
+    wrapper.setdefault('broadcast_buffers', False)  # as MMEngine on GPUs
     cfg.model_wrapper_cfg = wrapper
     if dist.is_initialized():
         return
