@@ -42,3 +42,34 @@ def ucla_json_dir(data_root) -> Path:
 def fixtures_dir(data_root) -> Path:
     """Folder of the small raw-format fixtures (NTU ``.skeleton`` ...)."""
     return _require(data_root / 'fixtures')
+
+
+@pytest.fixture(scope='session')
+def ucla_subset(tmp_path_factory, ucla_json_dir) -> Path:
+    """A small real NW-UCLA annotation file made by the converter.
+
+    Four training (views 1, 2) and two test (view 3) sequences per class:
+    40 and 20 real sequences in the ``xview_train`` / ``xview_val`` splits.
+    """
+    import mmengine
+
+    from mmfrhead.datasets.nw_ucla import convert_ucla
+    out = tmp_path_factory.mktemp('ucla') / 'nw_ucla_3d.pkl'
+    convert_ucla(ucla_json_dir, out)
+    full = mmengine.load(out)
+    by_name = {a['frame_dir']: a for a in full['annotations']}
+    split = {}
+    for name, per_class in (('xview_train', 4), ('xview_val', 2)):
+        counts, keep = {}, []
+        for frame_dir in full['split'][name]:
+            label = by_name[frame_dir]['label']
+            if counts.get(label, 0) < per_class:
+                counts[label] = counts.get(label, 0) + 1
+                keep.append(frame_dir)
+        split[name] = keep
+    names = set(split['xview_train']) | set(split['xview_val'])
+    subset = dict(
+        split=split,
+        annotations=[a for a in full['annotations'] if a['frame_dir'] in names])
+    mmengine.dump(subset, out)
+    return out
