@@ -97,6 +97,11 @@ def main():
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    best = runner.message_hub.get_info('best_score')
+    if best is not None:  # the first metric, acc/top1 for AccMetric
+        runner.logger.info(
+            f'best validation score {best:.4f}: '
+            f'{runner.message_hub.get_info("best_ckpt")}')
 
 
 if __name__ == '__main__':
