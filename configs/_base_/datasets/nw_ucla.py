@@ -21,7 +21,7 @@ test_pipeline = [
     dict(type='MinMaxNormalize'),
     dict(type='ResampleFrames', clip_len=52, test_mode=True),
     dict(type='FormatGCNInput', num_person=1),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs', meta_keys=('frame_dir', ))
 ]
 train_dataloader = dict(
     batch_size=16,
