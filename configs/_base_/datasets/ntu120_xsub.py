@@ -1,0 +1,6 @@
+_base_ = './ntu_3d.py'
+
+ann_file = 'data/ntu/ntu120_3d.pkl'
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
+test_dataloader = val_dataloader

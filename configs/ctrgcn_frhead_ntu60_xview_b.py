@@ -1,0 +1,3 @@
+_base_ = './ctrgcn_frhead_ntu60_xview_j.py'
+
+model = dict(data_preprocessor=dict(feats=['b']))

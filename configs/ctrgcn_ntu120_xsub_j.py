@@ -1,0 +1,5 @@
+# CTR-GCN baseline on NTU RGB+D 120 cross-subject (joint stream).
+_base_ = [
+    '_base_/default_runtime.py', '_base_/models/ctrgcn.py',
+    '_base_/datasets/ntu120_xsub.py', '_base_/schedules/sgd_70e.py'
+]
