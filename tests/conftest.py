@@ -70,6 +70,8 @@ def ucla_subset(tmp_path_factory, ucla_json_dir) -> Path:
     names = set(split['xview_train']) | set(split['xview_val'])
     subset = dict(
         split=split,
-        annotations=[a for a in full['annotations'] if a['frame_dir'] in names])
+        annotations=[
+            a for a in full['annotations'] if a['frame_dir'] in names
+        ])
     mmengine.dump(subset, out)
     return out

@@ -8,10 +8,10 @@ import argparse
 import os
 import os.path as osp
 
-import mmfrhead  # noqa: F401  (stack fixes and registration)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+import mmfrhead  # noqa: F401  (stack fixes and registration)
 from mmfrhead.compat import setup_cpu_distributed
 
 
@@ -99,9 +99,8 @@ def main():
     runner.train()
     best = runner.message_hub.get_info('best_score')
     if best is not None:  # the first metric, acc/top1 for AccMetric
-        runner.logger.info(
-            f'best validation score {best:.4f}: '
-            f'{runner.message_hub.get_info("best_ckpt")}')
+        runner.logger.info(f'best validation score {best:.4f}: '
+                           f'{runner.message_hub.get_info("best_ckpt")}')
 
 
 if __name__ == '__main__':

@@ -47,11 +47,13 @@ def ntu_ann(fixtures_dir, tmp_path_factory):
     annotation, _ = load_annotation(fixtures_dir / 'ntu_raw' /
                                     'S001C001P001R001A001.skeleton')
     name = annotation['frame_dir']
-    splits = [f'{k}_{p}' for k in ('xsub', 'xview', 'xset')
-              for p in ('train', 'val')]
+    splits = [
+        f'{k}_{p}' for k in ('xsub', 'xview', 'xset') for p in ('train', 'val')
+    ]
     out = tmp_path_factory.mktemp('ntu') / 'ntu_3d.pkl'
-    mmengine.dump(dict(split={s: [name] for s in splits},
-                       annotations=[annotation]), out)
+    mmengine.dump(
+        dict(split={s: [name]
+                    for s in splits}, annotations=[annotation]), out)
     return out
 
 
@@ -69,7 +71,8 @@ def test_one_training_step(bench, modality, ntu_ann, ucla_subset):
     model = MODELS.build(cfg.model)
     model.init_weights()
     ann_file = ucla_subset if bench == 'ucla' else ntu_ann
-    dataset = DATASETS.build(dict(train_dataset_cfg(cfg), ann_file=str(ann_file)))
+    dataset = DATASETS.build(
+        dict(train_dataset_cfg(cfg), ann_file=str(ann_file)))
     batch = pseudo_collate([dataset[0], dataset[len(dataset) - 1]])
     data = model.data_preprocessor(batch, training=True)
     M, T, V, C = cfg.model.clip_shape

@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
@@ -25,7 +24,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOTYPES = 'fr_head.spatial_losses.0.prototypes'
 
 
-def small_config(config: str, ann_file: Path, work_dir: Path,
+def small_config(config: str,
+                 ann_file: Path,
+                 work_dir: Path,
                  max_epochs: int = 2) -> Config:
     """A shipped config shrunk for CPU tests, written next to work_dir."""
     cfg = Config.fromfile(REPO_ROOT / 'configs' / config)
@@ -69,8 +70,8 @@ def run_tool(*args, port='29500', timeout=300):
 def last_val_accuracy(work_dir: Path) -> float:
     scalars = sorted(work_dir.glob('*/vis_data/scalars.json'))[-1]
     accs = [
-        json.loads(line)['acc/top1'] for line in scalars.read_text().split(
-            '\n') if 'acc/top1' in line
+        json.loads(line)['acc/top1']
+        for line in scalars.read_text().split('\n') if 'acc/top1' in line
     ]
     return accs[-1]
 
@@ -88,8 +89,7 @@ def test_train_validate_checkpoint(ucla_subset, tmp_path):
     assert 0. <= last_val_accuracy(work_dir) <= 1.
     state = torch.load(work_dir / 'epoch_2.pth')['state_dict']
     model = runner.model
-    assert torch.equal(state[PROTOTYPES],
-                       model.state_dict()[PROTOTYPES].cpu())
+    assert torch.equal(state[PROTOTYPES], model.state_dict()[PROTOTYPES].cpu())
     log = next(work_dir.glob('*/*.log')).read_text()
     assert re.search(r'loss_cls: [\d.]+\s+loss_fr: [\d.]+', log)
 
@@ -102,14 +102,16 @@ class RecordPrototypes(Hook):
 
 
 def test_killed_run_resumes_with_its_prototypes(ucla_subset, tmp_path):
-    cfg = small_config('ctrgcn_frhead_ucla_j_short.py', ucla_subset,
-                       tmp_path / 'resume', max_epochs=3)
+    cfg = small_config(
+        'ctrgcn_frhead_ucla_j_short.py',
+        ucla_subset,
+        tmp_path / 'resume',
+        max_epochs=3)
     work_dir = Path(cfg.work_dir)
-    proc = subprocess.Popen(
-        [sys.executable, 'tools/train.py', cfg.filename],
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, 'tools/train.py', cfg.filename],
+                            cwd=REPO_ROOT,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     # Epoch 2, not 1: this tiny model classifies nothing right in its first
     # epoch, so only from epoch 2 on do prototypes differ from their init.
@@ -139,8 +141,11 @@ def test_killed_run_resumes_with_its_prototypes(ucla_subset, tmp_path):
 
 
 def test_dist_train_two_gloo_processes(ucla_subset, tmp_path):
-    cfg = small_config('ctrgcn_frhead_ucla_j_short.py', ucla_subset,
-                       tmp_path / 'dist', max_epochs=1)
+    cfg = small_config(
+        'ctrgcn_frhead_ucla_j_short.py',
+        ucla_subset,
+        tmp_path / 'dist',
+        max_epochs=1)
     with socket.socket() as s:  # a free port for the rendezvous
         s.bind(('127.0.0.1', 0))
         port = str(s.getsockname()[1])
@@ -157,8 +162,11 @@ def test_dist_train_two_gloo_processes(ucla_subset, tmp_path):
 
 
 def test_test_tool_and_stripped_checkpoint(ucla_subset, tmp_path):
-    cfg = small_config('ctrgcn_frhead_ucla_j_short.py', ucla_subset,
-                       tmp_path / 'fr', max_epochs=1)
+    cfg = small_config(
+        'ctrgcn_frhead_ucla_j_short.py',
+        ucla_subset,
+        tmp_path / 'fr',
+        max_epochs=1)
     Runner.from_cfg(cfg).train()
     checkpoint = Path(cfg.work_dir) / 'epoch_1.pth'
 

@@ -1,10 +1,8 @@
-from .pose_transforms import (CentreOnJoint, CropResizeFrames,
-                              MinMaxNormalize, RandomBoneScale,
-                              RandomRotation3D, RandomViewTransform,
-                              ResampleFrames)
+from .pose_transforms import (CentreOnJoint, CropResizeFrames, MinMaxNormalize,
+                              RandomBoneScale, RandomRotation3D,
+                              RandomViewTransform, ResampleFrames)
 
 __all__ = [
-    'CentreOnJoint', 'CropResizeFrames', 'MinMaxNormalize',
-    'RandomBoneScale', 'RandomRotation3D', 'RandomViewTransform',
-    'ResampleFrames'
+    'CentreOnJoint', 'CropResizeFrames', 'MinMaxNormalize', 'RandomBoneScale',
+    'RandomRotation3D', 'RandomViewTransform', 'ResampleFrames'
 ]

@@ -78,7 +78,9 @@ class StageTaps:
             for handle in handles:
                 handle.remove()
         if len(outputs) != len(self.stages):
-            skipped = [s for i, s in enumerate(self.stages) if i not in outputs]
+            skipped = [
+                s for i, s in enumerate(self.stages) if i not in outputs
+            ]
             raise RuntimeError(f'stages {skipped} did not run in forward')
         for i in range(len(self.stages)):
             feat = outputs[i]

@@ -10,8 +10,8 @@ from scipy.spatial.transform import Rotation
 
 from mmfrhead.datasets.nw_ucla import load_ucla_json
 from mmfrhead.datasets.transforms import (CentreOnJoint, CropResizeFrames,
-                                          MinMaxNormalize,
-                                          RandomBoneScale, RandomRotation3D,
+                                          MinMaxNormalize, RandomBoneScale,
+                                          RandomRotation3D,
                                           RandomViewTransform, ResampleFrames)
 from mmfrhead.datasets.transforms.pose_transforms import (SYMMETRIC_BONES,
                                                           resize_time)
@@ -123,8 +123,8 @@ def test_min_max_normalize(ucla, ucla_one_frame):
         np.testing.assert_allclose(out.max(axis=(0, 1, 2)), 1, atol=1e-6)
         # An affine map per axis: relative positions are kept.
         low, high = keypoint.min((0, 1, 2)), keypoint.max((0, 1, 2))
-        np.testing.assert_allclose((out + 1) / 2 * (high - low) + low,
-                                   keypoint, atol=1e-5)
+        np.testing.assert_allclose(
+            (out + 1) / 2 * (high - low) + low, keypoint, atol=1e-5)
     flat = ucla.copy()
     flat[..., 2] = 3.0
     out = run(MinMaxNormalize(), flat)['keypoint']
@@ -150,8 +150,8 @@ def test_resample_frames(ucla, ucla_one_frame):
     assert picked == sorted(picked) and len(set(picked)) > 10
     for test_mode in (False, True):
         out = run(ResampleFrames(test_mode=test_mode), ucla_one_frame)
-        np.testing.assert_array_equal(
-            out['keypoint'], np.repeat(ucla_one_frame, 52, axis=1))
+        np.testing.assert_array_equal(out['keypoint'],
+                                      np.repeat(ucla_one_frame, 52, axis=1))
     out = run(ResampleFrames(clip_len=150), ucla_one_frame)['keypoint']
     assert out.shape == (1, 150, 20, 3)
 
@@ -197,8 +197,8 @@ def test_crop_resize_frames(ntu, ntu_padded, ucla_one_frame):
     assert np.abs(out[0]).sum(axis=(1, 2)).min() > 0
     for p_interval in ((0.95, ), (0.5, 1)):
         out = run(CropResizeFrames(p_interval=p_interval), ucla_one_frame)
-        np.testing.assert_array_equal(
-            out['keypoint'], np.repeat(ucla_one_frame, 64, axis=1))
+        np.testing.assert_array_equal(out['keypoint'],
+                                      np.repeat(ucla_one_frame, 64, axis=1))
     with pytest.raises(ValueError, match='p_interval'):
         CropResizeFrames(p_interval=(0.1, 0.5, 0.9))
 
