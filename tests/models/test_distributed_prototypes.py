@@ -27,6 +27,7 @@ def _train_rank(rank, world_size, port, queue):
     from mmaction.utils import register_all_modules
     from torch.nn.parallel import DistributedDataParallel
     register_all_modules()
+    torch.set_num_threads(1)  # two processes share the CPU cores
     dist.init_process_group(
         'gloo',
         init_method=f'tcp://127.0.0.1:{port}',

@@ -1,0 +1,100 @@
+import copy
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.utils import register_all_modules
+from mmengine.logging.history_buffer import HistoryBuffer
+
+import mmfrhead  # noqa: F401
+from mmfrhead.apis import strip_fr_head, strip_fr_head_file
+
+torch.set_num_threads(2)
+register_all_modules()
+
+PLAIN_CFG = dict(
+    type='RecognizerGCN',
+    data_preprocessor=dict(
+        type='SkeletonPreprocessor', layout='nw_ucla', feats=['j']),
+    backbone=dict(
+        type='CTRGCN',
+        graph_cfg=dict(layout='nw_ucla', mode='spatial'),
+        num_person=1),
+    cls_head=dict(type='GCNHead', num_classes=10, in_channels=256))
+FR_CFG = dict(
+    PLAIN_CFG,
+    type='FRRecognizer',
+    fr_head=dict(type='FRHead', num_classes=10),
+    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
+    clip_shape=(1, 16, 20, 3))
+
+
+@pytest.fixture(scope='module')
+def fr_checkpoint(tmp_path_factory):
+    """An FRRecognizer checkpoint saved as MMEngine does (with the extras
+    of a training run: message hub, optimizer)."""
+    torch.manual_seed(0)
+    model = MODELS.build(copy.deepcopy(FR_CFG))
+    with torch.no_grad():  # make every tensor distinguishable
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.01)
+    hub = dict(log_scalars=dict(loss=HistoryBuffer([1., 2.], [1, 1])),
+               runtime_info=dict(epoch=3, acc=np.float64(0.5)))
+    checkpoint = dict(
+        meta=dict(epoch=3, iter=30, mmengine_version='0.10.7'),
+        state_dict=model.state_dict(),
+        message_hub=hub,
+        optimizer=dict(state={}, param_groups=[dict(lr=0.1)]),
+        param_schedulers=[dict(milestones=Counter({35: 1, 55: 1}))])
+    path = tmp_path_factory.mktemp('ckpt') / 'fr.pth'
+    torch.save(checkpoint, path)
+    return path, model
+
+
+def test_strip_fr_head_removes_exactly_fr_keys(fr_checkpoint):
+    path, model = fr_checkpoint
+    checkpoint = torch.load(path, map_location='cpu')
+    state = checkpoint['state_dict']
+    fr_keys = {k for k in state if k.startswith('fr_head.')}
+    assert fr_keys  # the head's weights, buffers and prototypes
+    assert 'fr_head.spatial_losses.0.prototypes' in fr_keys
+
+    stripped = strip_fr_head(checkpoint)
+    assert set(checkpoint) > {'meta', 'state_dict'}
+    assert set(stripped) == {'meta', 'state_dict'}  # optimizer etc. dropped
+    assert set(stripped['state_dict']) == set(state) - fr_keys
+    for key, value in stripped['state_dict'].items():
+        assert torch.equal(value, state[key])
+    assert stripped['meta']['epoch'] == 3
+    assert stripped['meta']['fr_head_stripped'] == len(fr_keys)
+    # the input is left as it was
+    assert set(checkpoint['state_dict']) == set(state)
+    assert 'fr_head_stripped' not in checkpoint['meta']
+    # a bare state dict is accepted too
+    bare = strip_fr_head(model.state_dict())
+    assert set(bare['state_dict']) == set(state) - fr_keys
+
+
+def test_strip_fr_head_file_round_trip(fr_checkpoint, tmp_path):
+    src, model = fr_checkpoint
+    dst = tmp_path / 'plain.pth'
+    fr_keys = [k for k in model.state_dict() if k.startswith('fr_head.')]
+    assert strip_fr_head_file(str(src), str(dst)) == len(fr_keys)
+
+    loaded = torch.load(dst, map_location='cpu')  # weights_only default
+    plain = MODELS.build(copy.deepcopy(PLAIN_CFG))
+    result = plain.load_state_dict(loaded['state_dict'], strict=True)
+    assert not result.missing_keys and not result.unexpected_keys
+    expected = {
+        k: v
+        for k, v in model.state_dict().items() if not k.startswith('fr_head.')
+    }
+    for key, value in plain.state_dict().items():
+        assert torch.equal(value, expected[key]), key
+    # the full FR checkpoint does not load strictly into the plain model
+    full = torch.load(src, map_location='cpu')
+    with pytest.raises(RuntimeError, match='fr_head'):
+        MODELS.build(copy.deepcopy(PLAIN_CFG)).load_state_dict(
+            full['state_dict'], strict=True)

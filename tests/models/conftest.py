@@ -1,0 +1,15 @@
+"""Shared settings of the model tests: two CPU threads, registered modules."""
+import pytest
+import torch
+from mmaction.utils import register_all_modules
+
+import mmfrhead  # noqa: F401  (stack fixes, registers mmfrhead modules)
+
+torch.set_num_threads(2)
+register_all_modules()
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    """Every test starts from the same random state."""
+    torch.manual_seed(0)
