@@ -3,7 +3,8 @@ from .compat import apply_stack_fixes
 
 apply_stack_fixes()
 
-from . import datasets, models  # noqa: E402,F401  (registers the modules)
+# Registers the datasets, models, metrics and hooks.
+from . import datasets, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

@@ -1,7 +1,13 @@
 """Test a checkpoint with MMEngine's Runner (same arguments as MMAction2).
 
-Example:
+Examples:
     python tools/test.py configs/ctrgcn_frhead_ucla_j.py work_dirs/x/best.pth
+    python tools/test.py configs/ctrgcn_frhead_ucla_j.py best.pth \
+        --dump work_dirs/fr_j.pkl --dump-features --classes ucla
+
+``--dump`` writes the raw class scores, their softmax, the labels and the
+sample names (see :mod:`mmfrhead.evaluation.dump`) for
+``tools/analysis/fuse.py`` and ``tools/analysis/analyze.py``.
 """
 import argparse
 import os
@@ -12,6 +18,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from mmfrhead.compat import setup_cpu_distributed
+from mmfrhead.datasets.class_names import DATASET_CLASSES
 
 
 def parse_args():
@@ -22,8 +29,17 @@ def parse_args():
     parser.add_argument(
         '--dump',
         type=str,
-        help='dump the predictions to this pickle file for offline '
-        'evaluation and fusion')
+        help='dump the raw scores, probabilities, labels and sample names '
+        'to this pickle file for fusion and analysis')
+    parser.add_argument(
+        '--dump-features',
+        action='store_true',
+        help='also dump the classifier input of every sample, pooled over '
+        'persons, frames and joints (for t-SNE)')
+    parser.add_argument(
+        '--classes',
+        choices=sorted(DATASET_CLASSES),
+        help='store the class names of this dataset in the dump')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -52,18 +68,41 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.dump is not None:
-        if not args.dump.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--dump must be a .pkl file, got {args.dump}')
-        evaluator = cfg.test_evaluator
-        evaluator = list(evaluator) if isinstance(evaluator,
-                                                  (list, tuple)) else [
-                                                      evaluator
-                                                  ]
-        evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
-        cfg.test_evaluator = evaluator
+        add_score_dump(cfg, args)
+    elif args.dump_features or args.classes:
+        raise ValueError('--dump-features and --classes need --dump')
     cfg.load_from = args.checkpoint
     setup_cpu_distributed(cfg, args.launcher)
     return cfg
+
+
+def add_score_dump(cfg, args):
+    """Add the ``DumpScores`` metric and what it needs to the config.
+
+    The classifier averages raw scores over clips (``average_clips='score'``,
+    so the dump holds logits; the top-1 accuracy of one clip is unchanged),
+    the test pipeline keeps the sample names and, with ``--dump-features``,
+    ``PooledFeatureHook`` adds the pooled features.
+    """
+    cfg.model.cls_head.average_clips = 'score'
+    dataset = cfg.test_dataloader.dataset
+    while 'pipeline' not in dataset:  # dataset wrappers
+        dataset = dataset.dataset
+    for transform in dataset.pipeline:
+        if transform.type == 'PackActionInputs':
+            meta_keys = tuple(transform.get('meta_keys', ()))
+            if 'frame_dir' not in meta_keys:
+                transform.meta_keys = meta_keys + ('frame_dir', )
+    evaluator = cfg.test_evaluator
+    evaluator = list(evaluator) if isinstance(evaluator,
+                                              (list, tuple)) else [evaluator]
+    classes = DATASET_CLASSES[args.classes] if args.classes else None
+    evaluator.append(
+        dict(type='DumpScores', out_file_path=args.dump, classes=classes))
+    cfg.test_evaluator = evaluator
+    if args.dump_features:
+        hooks = list(cfg.get('custom_hooks', []))
+        cfg.custom_hooks = hooks + [dict(type='PooledFeatureHook')]
 
 
 def main():

@@ -1,3 +1,8 @@
 from .checkpoint import strip_fr_head, strip_fr_head_file
+from .inference import (infer_skeleton, init_recognizer, load_skeleton,
+                        top_k_classes)
 
-__all__ = ['strip_fr_head', 'strip_fr_head_file']
+__all__ = [
+    'strip_fr_head', 'strip_fr_head_file', 'init_recognizer', 'infer_skeleton',
+    'load_skeleton', 'top_k_classes'
+]
