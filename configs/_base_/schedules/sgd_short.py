@@ -1,6 +1,5 @@
-# A short CPU schedule for a first run (a few minutes per epoch on 2 cores):
-# 3 epochs (15 passes over NW-UCLA's repeated training set), 1-epoch linear
-# warm-up, then cosine decay. Same optimiser as sgd_70e.py.
+# A short CPU schedule for a first run: 3 epochs, a 1-epoch linear warm-up,
+# then cosine decay. Same optimiser as sgd_70e.py.
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=3, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')
