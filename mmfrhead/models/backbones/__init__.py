@@ -1,3 +1,4 @@
 from .ctrgcn import CTRGCN
+from .hdgcn import HDGCN
 
-__all__ = ['CTRGCN']
+__all__ = ['CTRGCN', 'HDGCN']

@@ -11,7 +11,15 @@ from mmfrhead.models.utils import build_graph
 from mmfrhead.models.utils.hdgcn_utils import (HDGC, edge_set_pooling,
                                                hd_graph, hierarchy_levels)
 
-torch.set_num_threads(2)
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """The test models are tiny: one thread spares the per-operation cost of
+    synchronising two, which is large on a shared machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def _num_params(*modules):

@@ -1,0 +1,10 @@
+# MS-AAGCN (MMAction2's AAGCN with attention) baseline on NW-UCLA (joint
+# stream), the paper's schedule.
+_base_ = [
+    '_base_/default_runtime.py', '_base_/models/mmaction_gcn_ucla.py',
+    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_70e.py'
+]
+
+# AAGCN's data batch norm is over (M, V, C): one person here.
+model = dict(
+    backbone=dict(type='AAGCN', graph_cfg=dict(mode='spatial'), num_person=1))
