@@ -108,4 +108,7 @@ class CTRGCN(BaseModule):
         x = x.reshape(N * M, C, T, V)
         for block in self.gcn:
             x = block(x)
+        # The blocks compute in channels-last on CPU (CTRGCNBlock); no copy
+        # back to NCHW: the head pools it as well, and a copy would send
+        # NCHW gradients into the channels-last blocks.
         return x.reshape((N, M) + x.shape[1:])

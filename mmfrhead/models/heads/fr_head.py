@@ -8,11 +8,67 @@ from mmengine.model import BaseModule
 from ..losses import ContrastiveRefinementLoss
 
 
+class _DecoupledMeans(torch.autograd.Function):
+    """Spatial and temporal components of a stage, with one backward pass.
+
+    ``(N * M, C, T, V) -> (N, C, V), (N, C, T)``: the means over persons and
+    time, and over persons and joints. Plain ``mean`` calls would copy the
+    whole stage to average the persons first and, in backward, write two
+    full-size gradients (one per mean) and add them; here the persons are
+    averaged on the pooled (small) tensors and the gradient of the stage,
+    ``g_s / (M T) + g_t / (M V)`` broadcast over (M, T, V), is written once,
+    in the memory format of the stage (channels-last from the backbone), so
+    that autograd accumulates it into the backbone's gradient cheaply.
+    """
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, num_samples: int, dtype: torch.dtype):
+        NM, C, T, V = x.shape
+        N, M = num_samples, NM // num_samples
+        ctx.shape, ctx.num_samples, ctx.x_dtype = x.shape, N, x.dtype
+        ctx.channels_last = (not x.is_contiguous()) and x.is_contiguous(
+            memory_format=torch.channels_last)
+        # Accumulate in ``dtype`` (fp32 under AMP) without a cast copy.
+        if ctx.channels_last:
+            # Reduce the (N*M, T, V, C) view: PyTorch reduces a strided
+            # dim of a channels-last tensor about 10x slower than the
+            # outer dims of the same memory seen as contiguous.
+            x = x.permute(0, 2, 3, 1)
+            spatial = x.mean(1, dtype=dtype).view(N, M, V, C).mean(1)
+            temporal = x.mean(2, dtype=dtype).view(N, M, T, C).mean(1)
+            return spatial.transpose(1, 2), temporal.transpose(1, 2)
+        spatial = x.mean(2, dtype=dtype).view(N, M, C, V).mean(1)
+        temporal = x.mean(3, dtype=dtype).view(N, M, C, T).mean(1)
+        return spatial, temporal
+
+    @staticmethod
+    def backward(ctx, g_spatial: torch.Tensor, g_temporal: torch.Tensor):
+        NM, C, T, V = ctx.shape
+        N = ctx.num_samples
+        M = NM // N
+        g_spatial = (g_spatial / (M * T)).to(ctx.x_dtype)
+        g_temporal = (g_temporal / (M * V)).to(ctx.x_dtype)
+        if ctx.channels_last:  # (N, M, T, V, C) memory
+            g = g_spatial.new_empty(N, M, T, V, C)
+            torch.add(
+                g_spatial.transpose(1, 2).reshape(N, 1, 1, V,
+                                                  C).expand(N, M, T, V, C),
+                g_temporal.transpose(1, 2).reshape(N, 1, T, 1, C),
+                out=g)
+            return g.view(NM, T, V, C).permute(0, 3, 1, 2), None, None
+        g = g_spatial.new_empty(N, M, C, T, V)
+        torch.add(
+            g_spatial.view(N, 1, C, 1, V).expand(N, M, C, T, V),
+            g_temporal.view(N, 1, C, T, 1),
+            out=g)
+        return g.view(NM, C, T, V), None, None
+
+
 def _squeeze(in_channels: int, out_channels: int) -> nn.Sequential:
     """1x1 convolution, batch norm and ReLU over a pooled axis."""
     return nn.Sequential(
-        nn.Conv1d(in_channels, out_channels, 1),
-        nn.BatchNorm1d(out_channels), nn.ReLU(inplace=True))
+        nn.Conv1d(in_channels, out_channels, 1), nn.BatchNorm1d(out_channels),
+        nn.ReLU(inplace=True))
 
 
 @MODELS.register_module()
@@ -70,7 +126,9 @@ class FRHead(BaseModule):
 
         def refinement(width: int) -> ContrastiveRefinementLoss:
             return ContrastiveRefinementLoss(
-                width, num_classes, hidden_channels=hidden_channels,
+                width,
+                num_classes,
+                hidden_channels=hidden_channels,
                 **loss_cfg)
 
         self.spatial, self.temporal = nn.ModuleList(), nn.ModuleList()
@@ -102,14 +160,15 @@ class FRHead(BaseModule):
         """
         N = labels.numel()
         if labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(
-                f'labels must lie in [0, {self.num_classes - 1}] '
-                f'(num_classes={self.num_classes}), got values '
-                f'{labels.min().item()}..{labels.max().item()}')
+            raise ValueError(f'labels must lie in [0, {self.num_classes - 1}] '
+                             f'(num_classes={self.num_classes}), got values '
+                             f'{labels.min().item()}..{labels.max().item()}')
         if len(stage_feats) != len(self.stage_shapes):
             raise ValueError(f'FRHead expects {len(self.stage_shapes)} '
                              f'stage features, got {len(stage_feats)}')
-        cls_scores = cls_scores.detach().float()
+        # fp32 at least (also under AMP); fp64 stays fp64.
+        dtype = torch.promote_types(cls_scores.dtype, torch.float32)
+        cls_scores = cls_scores.detach().to(dtype)
         total = 0.
         with torch.autocast(cls_scores.device.type, enabled=False):
             for s, feat in enumerate(stage_feats):
@@ -119,9 +178,10 @@ class FRHead(BaseModule):
                         f'FR stage {s} expects (C, T, V)={(C, T, V)}, got '
                         f'{tuple(feat.shape[-3:])}: the clips do not have '
                         'the frame or joint count the head was built for')
-                x = feat.float().reshape(N, -1, C, T, V).mean(1)  # (N,C,T,V)
-                spatial = self.spatial[s](x.mean(2)).flatten(1)  # (N, h//V*V)
-                temporal = self.temporal[s](x.mean(3)).flatten(1)  # (N,h//T*T)
+                spatial, temporal = _DecoupledMeans.apply(
+                    feat.reshape(-1, C, T, V), N, dtype)  # (N,C,V), (N,C,T)
+                spatial = self.spatial[s](spatial).flatten(1)  # (N, h//V*V)
+                temporal = self.temporal[s](temporal).flatten(1)  # (N,h//T*T)
                 stage_loss = (
                     self.spatial_losses[s](spatial, cls_scores, labels) +
                     self.temporal_losses[s](temporal, cls_scores, labels))

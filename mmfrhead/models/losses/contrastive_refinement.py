@@ -124,10 +124,10 @@ class ContrastiveRefinementLoss(nn.Module):
         K = self.num_classes
         prob = cls_scores.softmax(dim=1)  # (N, K)
         pred = cls_scores.argmax(dim=1)  # (N, )
-        wrong = (pred != labels).float()[:, None]  # (N, 1)
-        label_hot = F.one_hot(labels, K).float()  # (N, K)
+        wrong = (pred != labels).to(z.dtype)[:, None]  # (N, 1)
+        label_hot = F.one_hot(labels, K).to(z.dtype)  # (N, K)
         p_true = prob.gather(1, labels[:, None])  # (N, 1)
-        tp = (1. - wrong) * (p_true > self.pred_threshold).float()  # (N, 1)
+        tp = (1. - wrong) * (p_true > self.pred_threshold).to(z.dtype)
 
         # Eq. 3: EMA of the TP class means (sums and counts of all ranks).
         tp_sum, tp_count = _class_means(label_hot * tp, z)
@@ -142,7 +142,8 @@ class ContrastiveRefinementLoss(nn.Module):
 
         # Eq. 5: batch centres of the FN and FP samples of each class.
         fn_sum, fn_count = _class_means(label_hot * wrong, z)
-        fp_sum, fp_count = _class_means(F.one_hot(pred, K).float() * wrong, z)
+        pred_hot = F.one_hot(pred, K).to(z.dtype)
+        fp_sum, fp_count = _class_means(pred_hot * wrong, z)
 
         z = F.normalize(z, dim=1)
         cos = z @ F.normalize(prototypes, dim=1).t()  # (N, K)
