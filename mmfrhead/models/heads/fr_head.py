@@ -85,8 +85,9 @@ class FRHead(BaseModule):
     ``loss_weight * sum_s stage_weights[s] * (L_spatial + L_temporal)``
     (Eqs. 1, 2 and 10).
 
-    The head never sees gradients reach the classifier: it receives the
-    classifier's logits detached. Its maths runs in fp32, also under AMP.
+    No gradient of the FR loss reaches the classifier: the head receives
+    the classifier's logits detached. Its maths runs in fp32, also under
+    AMP.
 
     Args:
         num_classes (int): Number of classes.
