@@ -179,13 +179,6 @@ class Bench:
             self.models['mmfrhead' + suffix] = fast
             self.models['reference' + suffix] = ref
             self.w_cl['reference' + suffix] = w_cl
-        if amp:
-            # MMAction2's accuracy in GCNHead.loss_by_feat calls .numpy(),
-            # which has no bfloat16: hand it fp32 logits (autocast computes
-            # the cross-entropy in fp32 anyway).
-            for name in ('mmfrhead', 'mmfrhead+FR'):
-                self.models[name].cls_head.register_forward_hook(
-                    lambda module, args, out: out.float())
         if compile_fast:
             for name in ('mmfrhead', 'mmfrhead+FR'):
                 backbone = self.models[name].backbone

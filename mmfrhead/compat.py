@@ -80,6 +80,32 @@ def _quiet_known_warnings() -> None:
         warnings.filterwarnings('ignore', message=message)
 
 
+def _bfloat16_scores_to_float() -> None:
+    """Let MMAction2's heads compute their losses on bfloat16 scores.
+
+    Under bfloat16 autocast (``AmpOptimWrapper(dtype='bfloat16')`` on a GPU,
+    ``torch.autocast('cpu')`` on a CPU) the classifier returns bfloat16
+    scores, and ``BaseHead.loss_by_feat`` crashes in the top-k accuracy with
+    ``TypeError: Got unsupported ScalarType BFloat16``: it calls
+    ``.numpy()``, which has no bfloat16. The scores are handed to it in
+    float32, the dtype in which autocast computes the cross-entropy anyway,
+    so the loss is unchanged and its gradient flows back in bfloat16.
+    """
+    from mmaction.models.heads.base import BaseHead
+    loss_by_feat = BaseHead.loss_by_feat
+    if getattr(loss_by_feat, '_mmfrhead_fix', False):
+        return
+
+    def fixed(self, cls_scores, data_samples):
+        if cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return loss_by_feat(self, cls_scores, data_samples)
+
+    fixed._mmfrhead_fix = True
+    fixed.__doc__ = loss_by_feat.__doc__
+    BaseHead.loss_by_feat = fixed
+
+
 def apply_stack_fixes() -> None:
     """Apply the import-time fixes once per process."""
     global _APPLIED
@@ -88,6 +114,7 @@ def apply_stack_fixes() -> None:
     _quiet_known_warnings()
     _stub_missing_drn()
     _allow_checkpoint_globals()
+    _bfloat16_scores_to_float()
     _APPLIED = True
 
 
