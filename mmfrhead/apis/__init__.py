@@ -1,8 +1,9 @@
-from .checkpoint import strip_fr_head, strip_fr_head_file
+from .checkpoint import (load_recognizer_checkpoint, strip_fr_head,
+                         strip_fr_head_file)
 from .inference import (infer_skeleton, init_recognizer, load_skeleton,
                         top_k_classes)
 
 __all__ = [
-    'strip_fr_head', 'strip_fr_head_file', 'init_recognizer', 'infer_skeleton',
-    'load_skeleton', 'top_k_classes'
+    'load_recognizer_checkpoint', 'strip_fr_head', 'strip_fr_head_file',
+    'init_recognizer', 'infer_skeleton', 'load_skeleton', 'top_k_classes'
 ]

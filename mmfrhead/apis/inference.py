@@ -20,6 +20,7 @@ from mmaction.apis import init_recognizer as mmaction_init_recognizer
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import Compose
 
+from mmfrhead.apis.checkpoint import load_recognizer_checkpoint
 from mmfrhead.datasets.ntu import MissingSkeletonError, load_annotation
 from mmfrhead.datasets.nw_ucla import load_ucla_json
 
@@ -34,7 +35,9 @@ def init_recognizer(config: Union[PathType, mmengine.Config],
 
     MMAction2's ``init_recognizer``, with the classifier set to average
     softmax probabilities over clips, so that ``pred_score`` holds class
-    probabilities whatever the config says.
+    probabilities whatever the config says, and the checkpoint checked by
+    :func:`~mmfrhead.apis.load_recognizer_checkpoint` (a checkpoint that
+    does not fit the config is an error, not a warning).
 
     Args:
         config (str | Path | Config): Config file or object (not modified).
@@ -51,7 +54,10 @@ def init_recognizer(config: Union[PathType, mmengine.Config],
     else:
         config = copy.deepcopy(config)
     config.model.cls_head.average_clips = 'prob'
-    return mmaction_init_recognizer(config, checkpoint, device)
+    model = mmaction_init_recognizer(config, None, 'cpu')
+    if checkpoint is not None:
+        load_recognizer_checkpoint(model, checkpoint)
+    return model.to(device)
 
 
 def load_skeleton(path: PathType,
