@@ -10,14 +10,14 @@ sample names (see :mod:`mmfrhead.evaluation.dump`) for
 ``tools/analysis/fuse.py`` and ``tools/analysis/analyze.py``.
 """
 import argparse
-import os
-import os.path as osp
 
-import mmfrhead  # noqa: F401  (stack fixes and registration)
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from mmfrhead.compat import setup_cpu_distributed
+import mmfrhead  # noqa: F401  (stack fixes and registration)
+from mmfrhead.apis import load_recognizer_checkpoint
+from mmfrhead.apis.cli import add_runner_args, apply_runner_args
 from mmfrhead.datasets.class_names import DATASET_CLASSES
 
 
@@ -25,7 +25,6 @@ def parse_args():
     parser = argparse.ArgumentParser(description='Test a recognizer')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--dump',
         type=str,
@@ -40,39 +39,17 @@ def parse_args():
         '--classes',
         choices=sorted(DATASET_CLASSES),
         help='store the class names of this dataset in the dump')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg, args):
     """Fold the command-line arguments into the config."""
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_runner_args(cfg, args)
     if args.dump is not None:
         add_score_dump(cfg, args)
     elif args.dump_features or args.classes:
         raise ValueError('--dump-features and --classes need --dump')
-    cfg.load_from = args.checkpoint
-    setup_cpu_distributed(cfg, args.launcher)
     return cfg
 
 
@@ -109,6 +86,12 @@ def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
+    # Not cfg.load_from: MMEngine loads it non-strictly, so a checkpoint of
+    # another model would only warn and the test would score random weights.
+    model = runner.model.module if is_model_wrapper(
+        runner.model) else runner.model
+    load_recognizer_checkpoint(model, args.checkpoint)
+    runner.logger.info(f'Loaded checkpoint {args.checkpoint}')
     runner.test()
 
 

@@ -5,20 +5,17 @@ Examples:
     bash tools/dist_train.sh configs/ctrgcn_frhead_ucla_j.py 2
 """
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmfrhead  # noqa: F401  (stack fixes and registration)
-from mmfrhead.compat import setup_cpu_distributed
+from mmfrhead.apis.cli import add_runner_args, apply_runner_args
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Train a recognizer')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -45,33 +42,13 @@ def parse_args():
         '--deterministic',
         action='store_true',
         help='make cuDNN deterministic')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value pairs')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg, args):
     """Fold the command-line arguments into the config."""
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_runner_args(cfg, args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
@@ -88,7 +65,6 @@ def merge_args(cfg, args):
         randomness['seed'] = args.seed
     randomness['diff_rank_seed'] = args.diff_rank_seed
     randomness['deterministic'] = args.deterministic
-    setup_cpu_distributed(cfg, args.launcher)
     return cfg
 
 
