@@ -1,16 +1,16 @@
+from functools import partial
 from typing import Dict, Optional, Sequence, Union
 
 import torch
-import torch.nn as nn
 from mmaction.registry import MODELS
-from mmengine.model import BaseModule
 
 from ..utils.ctrgcn_utils import CTRGCNBlock
 from ..utils.graph import build_graph
+from .base import StagedGCN
 
 
 @MODELS.register_module()
-class CTRGCN(BaseModule):
+class CTRGCN(StagedGCN):
     """CTR-GCN backbone, faithful to "Channel-wise Topology Refinement Graph
     Convolution for Skeleton-Based Action Recognition" (ICCV 2021).
 
@@ -61,54 +61,12 @@ class CTRGCN(BaseModule):
                  kernel_size: int = 5,
                  dilations: Sequence[int] = (1, 2),
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.graph = build_graph(**graph_cfg)
-        A = torch.tensor(self.graph.A, dtype=torch.float32)
-        self.in_channels = in_channels
-        self.num_person = num_person
-        self.data_bn = nn.BatchNorm1d(num_person * in_channels * A.size(1))
-        nn.init.ones_(self.data_bn.weight)
-        nn.init.zeros_(self.data_bn.bias)
-
-        blocks = []
-        channels = base_channels
-        for i in range(1, num_stages + 1):
-            out_channels = channels * 2 if i in inflate_stages else channels
-            blocks.append(
-                CTRGCNBlock(
-                    in_channels if i == 1 else channels,
-                    out_channels,
-                    A,
-                    stride=2 if i in down_stages else 1,
-                    residual=i != 1,
-                    kernel_size=kernel_size,
-                    dilations=dilations))
-            channels = out_channels
-        self.gcn = nn.ModuleList(blocks)
-        self.out_channels = channels
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Defines the computation performed at every call.
-
-        Args:
-            x (torch.Tensor): Skeletons of shape ``(N, M, T, V, C)``.
-
-        Returns:
-            torch.Tensor: Features of shape ``(N, M, C', T', V)``.
-        """
-        N, M, T, V, C = x.shape
-        if M * V * C != self.data_bn.num_features:
-            raise ValueError(
-                f'CTRGCN expects {self.num_person} person(s) x '
-                f'{self.graph.num_node} joints x {self.in_channels} channels'
-                f', got input of shape (N, M, T, V, C)={tuple(x.shape)}')
-        x = x.permute(0, 1, 3, 4, 2).reshape(N, M * V * C, T)
-        x = self.data_bn(x)  # batch norm over (M, V, C)
-        x = x.view(N, M, V, C, T).permute(0, 1, 3, 4, 2)
-        x = x.reshape(N * M, C, T, V)
-        for block in self.gcn:
-            x = block(x)
-        # The blocks compute in channels-last on CPU (CTRGCNBlock); no copy
-        # back to NCHW: the head pools it as well, and a copy would send
-        # NCHW gradients into the channels-last blocks.
-        return x.reshape((N, M) + x.shape[1:])
+        graph = build_graph(**graph_cfg)
+        super().__init__(in_channels, num_person, graph.num_node, init_cfg)
+        self.graph = graph
+        A = torch.tensor(graph.A, dtype=torch.float32)
+        self.build_stages(
+            partial(
+                CTRGCNBlock, A=A, kernel_size=kernel_size,
+                dilations=dilations), base_channels, num_stages,
+            inflate_stages, down_stages)

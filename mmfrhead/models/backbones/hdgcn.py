@@ -1,17 +1,17 @@
+from functools import partial
 from typing import Dict, Optional, Sequence, Union
 
 import torch
-import torch.nn as nn
 from mmaction.registry import MODELS
-from mmengine.model import BaseModule
 
 from ..utils.graph import build_graph
 from ..utils.hdgcn_utils import (HDGCNBlock, edge_set_pooling, hd_graph,
                                  hierarchy_levels)
+from .base import StagedGCN
 
 
 @MODELS.register_module()
-class HDGCN(BaseModule):
+class HDGCN(StagedGCN):
     """HD-GCN backbone, from "Hierarchically Decomposed Graph Convolutional
     Networks for Skeleton-Based Action Recognition" (Lee et al., ICCV 2023,
     arXiv 2208.10741).
@@ -84,65 +84,26 @@ class HDGCN(BaseModule):
                  edge_k: int = 5,
                  aha_k: int = 3,
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
         graph_cfg = dict(graph_cfg)
         unknown = set(graph_cfg) - {'layout', 'center'}
         if unknown:
             raise ValueError(f'HDGCN graph_cfg takes layout and center, got '
                              f'{sorted(unknown)}')
         graph = build_graph(graph_cfg['layout'])
+        super().__init__(in_channels, num_person, graph.num_node, init_cfg)
         center = graph_cfg.get('center')
         self.center = graph.center if center is None else center
-        self.num_node = graph.num_node
         self.levels = hierarchy_levels(graph.num_node, graph.inward,
                                        self.center)
         A = torch.from_numpy(hd_graph(self.levels, graph.num_node))
         pool = edge_set_pooling(self.levels, graph.num_node)
-        self.in_channels = in_channels
-        self.num_person = num_person
-        self.data_bn = nn.BatchNorm1d(num_person * in_channels * A.size(-1))
-        nn.init.ones_(self.data_bn.weight)
-        nn.init.zeros_(self.data_bn.bias)
-
-        blocks = []
-        channels = base_channels
-        for i in range(1, num_stages + 1):
-            out_channels = channels * 2 if i in inflate_stages else channels
-            blocks.append(
-                HDGCNBlock(
-                    in_channels if i == 1 else channels,
-                    out_channels,
-                    A,
-                    pool,
-                    stride=2 if i in down_stages else 1,
-                    residual=i != 1,
-                    kernel_size=kernel_size,
-                    dilations=dilations,
-                    edge_k=edge_k,
-                    aha_k=aha_k))
-            channels = out_channels
-        self.gcn = nn.ModuleList(blocks)
-        self.out_channels = channels
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Defines the computation performed at every call.
-
-        Args:
-            x (torch.Tensor): Skeletons of shape ``(N, M, T, V, C)``.
-
-        Returns:
-            torch.Tensor: Features of shape ``(N, M, C', T', V)``.
-        """
-        N, M, T, V, C = x.shape
-        if M * V * C != self.data_bn.num_features:
-            raise ValueError(
-                f'HDGCN expects {self.num_person} person(s) x '
-                f'{self.num_node} joints x {self.in_channels} channels, got '
-                f'input of shape (N, M, T, V, C)={tuple(x.shape)}')
-        x = x.permute(0, 1, 3, 4, 2).reshape(N, M * V * C, T)
-        x = self.data_bn(x)  # batch norm over (M, V, C)
-        x = x.view(N, M, V, C, T).permute(0, 1, 3, 4, 2)
-        x = x.reshape(N * M, C, T, V)
-        for block in self.gcn:
-            x = block(x)
-        return x.reshape((N, M) + x.shape[1:])
+        self.build_stages(
+            partial(
+                HDGCNBlock,
+                A=A,
+                pool=pool,
+                kernel_size=kernel_size,
+                dilations=dilations,
+                edge_k=edge_k,
+                aha_k=aha_k), base_channels, num_stages, inflate_stages,
+            down_stages)
