@@ -32,8 +32,7 @@ def test_fr_recognizer_trains_under_bfloat16_autocast():
         dict(
             type='FRRecognizer',
             backbone=dict(
-                type='CTRGCN', graph_cfg=dict(layout='nw_ucla'),
-                num_person=1),
+                type='CTRGCN', graph_cfg=dict(layout='nw_ucla'), num_person=1),
             cls_head=dict(type='GCNHead', num_classes=10, in_channels=256),
             fr_head=dict(type='FRHead', num_classes=10),
             taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
