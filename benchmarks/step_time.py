@@ -153,6 +153,48 @@ def peak_step_memory(step: Callable[[], None], device: torch.device) -> float:
     return float(max(totals + [0]))
 
 
+def count_flops(fn: Callable[[], None]) -> float:
+    """Floating-point operations of the matmuls and convolutions of one call
+    (forward and backward), with ``torch.utils.flop_counter``'s formulas.
+
+    A plain dispatch mode rather than ``FlopCounterMode``, whose module
+    tracking trips over the custom autograd functions of the CTR-GC.
+    """
+    from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_map
+    from torch.utils.flop_counter import flop_registry
+
+    def shapes(tree):
+        return tree_map(
+            lambda x: x.shape if isinstance(x, torch.Tensor) else x, tree)
+
+    class Count(TorchDispatchMode):
+        total = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            formula = flop_registry.get(func._overloadpacket)
+            if formula is not None:
+                Count.total += formula(
+                    *shapes(args), **shapes(kwargs or {}),
+                    out_val=shapes(out))
+            return out
+
+    with Count():
+        fn()
+    return float(Count.total)
+
+
+def matmul_peak(device: torch.device, amp: bool, size: int = 2048) -> float:
+    """FLOP/s of a large square matmul: what this machine's GEMMs reach."""
+    dtype = torch.bfloat16 if amp else torch.float32
+    a, b = (torch.randn(size, size, device=device, dtype=dtype)
+            for _ in range(2))
+    timer = Timer(device)
+    best = min(timer(lambda: a @ b)[0] for _ in range(7))
+    return 2 * size**3 / best
+
+
 class Bench:
     """Models, inputs and step functions of one shape."""
 
@@ -309,11 +351,51 @@ def run_shape(key: str, args, device: torch.device) -> dict:
     if not args.no_memory:
         for n in TRAIN_VARIANTS:
             memory[n] = peak_step_memory(bench.train_step(n), device)
-    return dict(shape=shape, train=train, infer=infer, memory=memory)
+    flops = {}
+    if not args.no_flops:
+        for n in ('reference+FR', 'mmfrhead+FR'):
+            flops[n] = count_flops(bench.train_step(n))
+        for n in ('reference', 'mmfrhead'):
+            flops[f'{n}@{shape["batch"]}'] = count_flops(
+                bench.infer(n, shape['batch']))
+    return dict(
+        shape=shape, train=train, infer=infer, memory=memory, flops=flops)
+
+
+def report_flops(results: List[dict], peak: float) -> List[str]:
+    """What the goals ask of this machine: the GFLOP/s they need.
+
+    A goal of ``r`` times the reference's time needs mmfrhead's matmul and
+    convolution work done at ``flops / (r * reference time)``; the table
+    sets that against the throughput reached now and a large matmul's.
+    """
+    lines = [
+        '', 'Work and throughput (GFLOP of matmuls and convolutions per '
+        f'call; a 2048^3 matmul runs at {peak / 1e9:,.0f} GFLOP/s here):', '',
+        '| shape | call | GFLOP reference | GFLOP mmfrhead | GFLOP/s '
+        'reference | GFLOP/s mmfrhead | GFLOP/s the goal needs |',
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: |'
+    ]
+    for r in results:
+        b = r['shape']['batch']
+        calls = [('train step with FR', r['train'], 'reference+FR',
+                  'mmfrhead+FR', 0.5)]
+        calls.append((f'inference, batch {b}', r['infer'], f'reference@{b}',
+                      f'mmfrhead@{b}', 0.5))
+        for what, times, ref, fast, goal in calls:
+            f_ref, f_fast = r['flops'][ref], r['flops'][fast]
+            t_ref, t_fast = times[ref]['wall'], times[fast]['wall']
+            need = f_fast / (goal * t_ref)
+            lines.append(
+                f"| {r['shape']['name']} | {what} | {f_ref / 1e9:,.1f} | "
+                f'{f_fast / 1e9:,.1f} | {f_ref / t_ref / 1e9:,.0f} | '
+                f'{f_fast / t_fast / 1e9:,.0f} | {need / 1e9:,.0f} '
+                f'({need / peak:.0%} of the matmul) |')
+    return lines
 
 
 def report(results: List[dict], data: Optional[dict], args,
-           device: torch.device) -> str:
+           device: torch.device, peak: Optional[float]) -> str:
     """Markdown tables of the medians, ratios and goals."""
     lines = []
     add = lines.append
@@ -384,6 +466,8 @@ def report(results: List[dict], data: Optional[dict], args,
                              f'{m[a] / m[ref]:.2f}', '<= 1'))
         for what, value, goal in rows:
             add(f'| {name} | {what} | {value} | {goal} |')
+    if peak is not None:
+        lines += report_flops(results, peak)
     if data is not None:
         add('')
         add(f"NW-UCLA training pipeline ({data['source']}; DataLoader, "
@@ -409,6 +493,10 @@ def main(argv=None) -> None:
     parser.add_argument(
         '--shapes', nargs='+', default=['ucla', 'ntu'], choices=list(SHAPES))
     parser.add_argument('--no-memory', action='store_true')
+    parser.add_argument(
+        '--no-flops',
+        action='store_true',
+        help='skip counting the work and the GFLOP/s table')
     parser.add_argument('--no-data', action='store_true')
     parser.add_argument(
         '--data-batches',
@@ -434,8 +522,9 @@ def main(argv=None) -> None:
         step = ucla['train']['mmfrhead+FR']['wall']
         data = data_throughput(args.data_batches,
                                ucla['shape']['batch'] / step)
+    peak = None if args.no_flops else matmul_peak(device, args.amp)
     print()
-    print(report(results, data, args, device))
+    print(report(results, data, args, device, peak))
 
 
 if __name__ == '__main__':
