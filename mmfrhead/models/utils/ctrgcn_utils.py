@@ -20,6 +20,7 @@ psi_0..psi_{S-1}]`` blocks of R channels; ``topo_conv``, ``value_conv``: S
 blocks of O channels) are those of one convolution per role.
 """
 import math
+import threading
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -184,10 +185,6 @@ class CTRGC(nn.Module):
             self.topo_conv.bias.view(S, O, 1) * alpha,
             torch.ones_like(self.topo_conv.bias).view(S, O, 1)
         ], 2)  # (S, O, R + 2)
-        topo = [
-            torch.bmm(w_topo[s].expand(N, O, R + 2), rel[s]).view(N * O, V, V)
-            for s in range(S)
-        ]  # S x (N*O, V, U)
         w_value = self.value_conv.weight.view(S, O, C)
         b_value = self.value_conv.bias.view(S, O, 1)
         shift = None
@@ -195,7 +192,85 @@ class CTRGC(nn.Module):
             scale, shift = out_affine
             w_value = w_value * scale.view(1, O, 1)
             b_value = b_value * scale.view(1, O, 1)
+        if not torch.is_grad_enabled():
+            return _aggregate_no_grad(x, w_value, b_value, shift, w_topo, rel)
+        topo = [
+            torch.bmm(w_topo[s].expand(N, O, R + 2), rel[s]).view(N * O, V, V)
+            for s in range(S)
+        ]  # S x (N*O, V, U)
         return _ValueAggregation.apply(x, w_value, b_value, shift, *topo)
+
+
+_WORKSPACES = threading.local()
+
+
+def _workspace(name: str, numel: int, like: torch.Tensor) -> torch.Tensor:
+    """A flat buffer of at least ``numel`` elements of ``like``'s dtype and
+    device, kept between calls (per thread) and grown when too small.
+
+    Used only for temporaries that are dead when the call returns (the
+    buffers of :func:`_aggregate_no_grad`): reusing them across layers and
+    calls keeps inference from touching fresh memory; it holds the largest
+    layer's value and topology buffers (about 35 MB at the NTU shape,
+    batch 16).
+    """
+    key = (name, like.dtype, like.device)
+    buffers = getattr(_WORKSPACES, 'buffers', None)
+    if buffers is None:
+        buffers = _WORKSPACES.buffers = {}
+    buffer = buffers.get(key)
+    if buffer is None or buffer.numel() < numel:
+        buffer = buffers[key] = like.new_empty(numel)
+    return buffer[:numel]
+
+
+def _aggregate_no_grad(x: torch.Tensor, weight: torch.Tensor,
+                       bias: torch.Tensor, shift: Optional[torch.Tensor],
+                       w_topo: torch.Tensor,
+                       rel: torch.Tensor) -> torch.Tensor:
+    """The forward of :class:`_ValueAggregation` without autograd, one
+    subset at a time in two reused buffers.
+
+    Nothing is kept for a backward, so the topology and the values of a
+    subset are consumed before the next subset writes the same buffers:
+    ``2 * (S - 1)`` large temporaries fewer per layer than building all
+    topologies first. Fresh memory is what costs here: on the Linux VMs
+    measured, first-touch page faults of freshly allocated (or
+    heap-trimmed) memory took as long as the matmuls writing it.
+
+    Args:
+        x: ``(N, C, T, V)``; weight: ``(S, O, C)``; bias: ``(S, O, 1)``;
+        shift: ``(O, )`` added to the output, or None;
+        w_topo: ``(S, O, R + 2)``; rel: ``(S, N, R + 2, V * U)``.
+
+    Returns:
+        ``(N, O, T, U)``, contiguous.
+    """
+    N, C, T, V = x.shape
+    S, O, _ = weight.shape
+    device = x.device.type
+    dtype = (
+        torch.get_autocast_dtype(device)
+        if torch.is_autocast_enabled(device) else x.dtype)
+    x2 = x.to(dtype).flatten(2)  # (N, C, T*V), a view in both formats
+    weight, bias = weight.to(dtype), bias.to(dtype)
+    w_topo, rel = w_topo.to(dtype), rel.to(dtype)
+    K = w_topo.size(-1)
+    value = _workspace('value', N * O * T * V, x2).view(N, O, T * V)
+    topo = _workspace('topo', N * O * V * V, x2).view(N, O, V * V)
+    y = None
+    for s in range(S):
+        torch.bmm(w_topo[s].expand(N, O, K), rel[s], out=topo)
+        torch.baddbmm(bias[s], weight[s].expand(N, O, C), x2, out=value)
+        a, b = value.view(N * O, T, V), topo.view(N * O, V, V)
+        if y is not None:
+            y.baddbmm_(a, b)
+        elif shift is None:
+            y = torch.bmm(a, b)
+        else:
+            shift = shift.to(dtype).view(1, O, 1).expand(N, O, 1)
+            y = torch.baddbmm(shift.reshape(N * O, 1, 1), a, b)
+    return y.view(N, O, T, V)
 
 
 class _ValueAggregation(torch.autograd.Function):
@@ -547,9 +622,13 @@ class CTRGCNBlock(nn.Module):
         blocks).
         """
         x = x.contiguous(memory_format=_compute_format(x))
-        y = self.tcn(self.gcn(x))
+        y = self.tcn(self.gcn(x))  # a fresh tensor
         if isinstance(self.residual, nn.Sequential):
-            y = y + _conv_bn(x, self.residual[0], self.residual[1])
-        elif self.residual is not None:
-            y = y + x
+            res = _conv_bn(x, self.residual[0], self.residual[1])
+        else:
+            res = x if self.residual is not None else None
+        if res is not None:
+            # Without autograd, add in place: one fresh full-size tensor
+            # less per block (see _aggregate_no_grad).
+            y = y + res if torch.is_grad_enabled() else y.add_(res)
         return self.relu(y)
