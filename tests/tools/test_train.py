@@ -101,6 +101,16 @@ class RecordPrototypes(Hook):
         self.at_start = runner.model.state_dict()[PROTOTYPES].clone()
 
 
+def _last_epoch(work_dir: Path) -> int:
+    """Epoch of the checkpoint named in ``last_checkpoint`` (0 if none)."""
+    try:
+        name = (work_dir / 'last_checkpoint').read_text().strip()
+    except FileNotFoundError:
+        return 0
+    match = re.search(r'epoch_(\d+)\.pth$', name)
+    return int(match.group(1)) if match else 0
+
+
 def test_killed_run_resumes_with_its_prototypes(ucla_subset, tmp_path):
     cfg = small_config(
         'ctrgcn_frhead_ucla_j_short.py',
@@ -115,7 +125,8 @@ def test_killed_run_resumes_with_its_prototypes(ucla_subset, tmp_path):
     deadline = time.time() + 300
     # Epoch 2, not 1: this tiny model classifies nothing right in its first
     # epoch, so only from epoch 2 on do prototypes differ from their init.
-    while not (work_dir / 'epoch_2.pth').exists():
+    # MMEngine names a checkpoint in `last_checkpoint` once it is written.
+    while _last_epoch(work_dir) < 2:
         assert proc.poll() is None, 'training ended before epoch 2'
         assert time.time() < deadline, 'no checkpoint after 300 s'
         time.sleep(0.2)
