@@ -577,6 +577,33 @@ class MultiScaleTCN(nn.Module):
             *[branch(t) for branch, t in zip(branches, h)])
 
 
+def residual_branch(in_channels: int, out_channels: int, stride: int,
+                    residual: bool) -> Optional[nn.Module]:
+    """The residual path of a CTR-GCN-style block.
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        stride (int): Temporal stride of the block.
+        residual (bool): Whether the block has a residual path.
+
+    Returns:
+        nn.Module | None: None without a residual, ``nn.Identity`` when the
+        shapes match, else a strided 1x1 convolution (Kaiming fan-out) and a
+        batch norm.
+    """
+    if not residual:
+        return None
+    if in_channels == out_channels and stride == 1:
+        return nn.Identity()
+    branch = nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 1, stride=(stride, 1)),
+        nn.BatchNorm2d(out_channels))
+    nn.init.kaiming_normal_(branch[0].weight, mode='fan_out')
+    nn.init.zeros_(branch[0].bias)
+    return branch
+
+
 class CTRGCNBlock(nn.Module):
     """One CTR-GCN layer: ``relu(tcn(gcn(x)) + residual(x))``.
 
@@ -603,16 +630,8 @@ class CTRGCNBlock(nn.Module):
         self.tcn = MultiScaleTCN(out_channels, out_channels, kernel_size,
                                  stride, dilations)
         self.relu = nn.ReLU(inplace=True)
-        if not residual:
-            self.residual = None
-        elif in_channels == out_channels and stride == 1:
-            self.residual = nn.Identity()
-        else:
-            self.residual = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1, stride=(stride, 1)),
-                nn.BatchNorm2d(out_channels))
-            nn.init.kaiming_normal_(self.residual[0].weight, mode='fan_out')
-            nn.init.zeros_(self.residual[0].bias)
+        self.residual = residual_branch(in_channels, out_channels, stride,
+                                        residual)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, T, V) -> (N, C_out, T // stride, V).

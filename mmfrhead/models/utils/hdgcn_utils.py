@@ -33,7 +33,7 @@ import torch.nn as nn
 from mmaction.models.utils.graph import (edge2mat, get_hop_distance,
                                          normalize_digraph)
 
-from .ctrgcn_utils import MultiScaleTCN
+from .ctrgcn_utils import MultiScaleTCN, residual_branch
 
 
 def hierarchy_levels(num_node: int, inward: Sequence[Tuple[int, int]],
@@ -322,16 +322,8 @@ class HDGCNBlock(nn.Module):
         self.tcn = MultiScaleTCN(out_channels, out_channels, kernel_size,
                                  stride, dilations)
         self.relu = nn.ReLU(inplace=True)
-        if not residual:
-            self.residual = None
-        elif in_channels == out_channels and stride == 1:
-            self.residual = nn.Identity()
-        else:
-            self.residual = nn.Sequential(
-                nn.Conv2d(
-                    in_channels, out_channels, 1, stride=(stride, 1)),
-                nn.BatchNorm2d(out_channels))
-            _kaiming_(self.residual[0])
+        self.residual = residual_branch(in_channels, out_channels, stride,
+                                        residual)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, T, V) -> (N, C_out, T // stride, V)."""
