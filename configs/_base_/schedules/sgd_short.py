@@ -1,9 +1,8 @@
-# A short CPU schedule for a first run: 3 epochs, a 1-epoch linear warm-up,
-# then cosine decay. Same optimiser as sgd_70e.py.
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=3, val_begin=1, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# A short CPU schedule for a first run: the optimiser of sgd_70e.py for 3
+# epochs, a 1-epoch linear warm-up, then cosine decay.
+_base_ = './sgd_70e.py'
+
+train_cfg = dict(max_epochs=3)
 param_scheduler = [
     dict(
         type='LinearLR',
@@ -20,7 +19,4 @@ param_scheduler = [
         end=3,
         convert_to_iter_based=True)
 ]
-optim_wrapper = dict(
-    optimizer=dict(
-        type='SGD', lr=0.1, momentum=0.9, weight_decay=4e-4, nesterov=True))
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)
