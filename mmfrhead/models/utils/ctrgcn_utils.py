@@ -214,7 +214,9 @@ def _workspace(name: str, numel: int, like: torch.Tensor) -> torch.Tensor:
     layer's value and topology buffers (about 35 MB at the NTU shape,
     batch 16).
     """
-    key = (name, like.dtype, like.device)
+    # Buffers made under torch.inference_mode are inference tensors, which
+    # cannot be written outside it: one set of buffers per mode.
+    key = (name, like.dtype, like.device, torch.is_inference_mode_enabled())
     buffers = getattr(_WORKSPACES, 'buffers', None)
     if buffers is None:
         buffers = _WORKSPACES.buffers = {}

@@ -175,3 +175,22 @@ def test_ctrgc_matches_per_subset_formula(in_channels, out_channels,
     # alpha really scales the refinement (not only A is used)
     other = module(x, A, alpha * 0)
     assert not torch.allclose(other, out, atol=1e-3)
+
+
+def test_ctrgcn_inference_paths_agree():
+    """Eval with gradients, no_grad and inference_mode (reused buffers, in
+    place residuals) give the same features, in any order of the modes."""
+    torch.manual_seed(0)
+    model = CTRGCN(graph_cfg=dict(layout='nw_ucla'), num_person=1)
+    model.train()(torch.randn(4, 1, 16, 20, 3))  # non-trivial BN statistics
+    model.eval()
+    x = torch.randn(2, 1, 16, 20, 3)
+    expected = model(x).detach()  # the autograd path
+    for mode in (torch.inference_mode, torch.no_grad, torch.inference_mode,
+                 torch.no_grad):
+        with mode():
+            out = model(x)
+        torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    with torch.no_grad():  # a smaller batch (other GEMM blocking) reuses
+        torch.testing.assert_close(  # the larger buffers
+            model(x[:1]), expected[:1], rtol=1e-3, atol=1e-3)
