@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import torch
@@ -186,11 +188,18 @@ def test_ctrgcn_inference_paths_agree():
     model.eval()
     x = torch.randn(2, 1, 16, 20, 3)
     expected = model(x).detach()  # the autograd path
-    for mode in (torch.inference_mode, torch.no_grad, torch.inference_mode,
-                 torch.no_grad):
-        with mode():
-            out = model(x)
-        torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
-    with torch.no_grad():  # a smaller batch (other GEMM blocking) reuses
-        torch.testing.assert_close(  # the larger buffers
-            model(x[:1]), expected[:1], rtol=1e-3, atol=1e-3)
+
+    def check():
+        for mode in (torch.inference_mode, torch.no_grad,
+                     torch.inference_mode, torch.no_grad):
+            with mode():
+                out = model(x)
+            torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+        with torch.no_grad():  # a smaller batch (other GEMM blocking) reuses
+            torch.testing.assert_close(  # the larger buffers
+                model(x[:1]), expected[:1], rtol=1e-3, atol=1e-3)
+
+    # In a new thread: its buffers (kept per thread) start empty, so the
+    # first ones are made under inference_mode whatever ran before.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(check).result()
