@@ -1,5 +1,8 @@
 """Tests of the stack fixes in ``mmfrhead.compat``."""
+import copy
+
 import torch
+from _models import FR_CFG
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
@@ -28,15 +31,7 @@ def test_gcn_head_loss_under_bfloat16_autocast():
 
 
 def test_fr_recognizer_trains_under_bfloat16_autocast():
-    model = MODELS.build(
-        dict(
-            type='FRRecognizer',
-            backbone=dict(
-                type='CTRGCN', graph_cfg=dict(layout='nw_ucla'), num_person=1),
-            cls_head=dict(type='GCNHead', num_classes=10, in_channels=256),
-            fr_head=dict(type='FRHead', num_classes=10),
-            taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-            clip_shape=(1, 16, 20, 3)))
+    model = MODELS.build(copy.deepcopy(FR_CFG))
     inputs = torch.randn(4, 1, 1, 16, 20, 3)
     with torch.autocast('cpu', dtype=torch.bfloat16):
         losses = model(inputs, _samples([0, 1, 2, 3]), mode='loss')

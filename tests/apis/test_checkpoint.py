@@ -4,6 +4,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import torch
+from _models import FR_CFG, PLAIN_CFG
 from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
 from mmengine.logging.history_buffer import HistoryBuffer
@@ -14,22 +15,6 @@ from mmfrhead.apis import (load_recognizer_checkpoint, strip_fr_head,
 
 torch.set_num_threads(2)
 register_all_modules()
-
-PLAIN_CFG = dict(
-    type='RecognizerGCN',
-    data_preprocessor=dict(
-        type='SkeletonPreprocessor', layout='nw_ucla', feats=['j']),
-    backbone=dict(
-        type='CTRGCN',
-        graph_cfg=dict(layout='nw_ucla', mode='spatial'),
-        num_person=1),
-    cls_head=dict(type='GCNHead', num_classes=10, in_channels=256))
-FR_CFG = dict(
-    PLAIN_CFG,
-    type='FRRecognizer',
-    fr_head=dict(type='FRHead', num_classes=10),
-    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-    clip_shape=(1, 16, 20, 3))
 
 
 @pytest.fixture(scope='module')

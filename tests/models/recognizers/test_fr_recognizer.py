@@ -2,6 +2,7 @@ import copy
 
 import pytest
 import torch
+from _models import FR_CFG, PLAIN_CFG
 from mmaction.models import RecognizerGCN
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
@@ -10,23 +11,6 @@ from mmfrhead.apis import strip_fr_head
 from mmfrhead.models import FRRecognizer
 
 torch.set_num_threads(2)
-
-# configs/ctrgcn_frhead_ucla_j.py with 16-frame clips.
-PLAIN_CFG = dict(
-    type='RecognizerGCN',
-    data_preprocessor=dict(
-        type='SkeletonPreprocessor', layout='nw_ucla', feats=['j']),
-    backbone=dict(
-        type='CTRGCN',
-        graph_cfg=dict(layout='nw_ucla', mode='spatial'),
-        num_person=1),
-    cls_head=dict(type='GCNHead', num_classes=10, in_channels=256))
-FR_CFG = dict(
-    PLAIN_CFG,
-    type='FRRecognizer',
-    fr_head=dict(type='FRHead', num_classes=10),
-    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-    clip_shape=(1, 16, 20, 3))
 
 
 def _build(**overrides):
