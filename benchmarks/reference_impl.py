@@ -14,8 +14,9 @@ as mmfrhead in the layout the original uses:
   one-hot masks, per-class means as ``f @ L1-normalised mask`` and the
   prototypes stored ``[H, K]``.
 
-It is not part of the package: :func:`load_from_fast` copies the weights of
-an mmfrhead model into it, so that both compute the same function, which
+It is not part of the package: :func:`build_mmfrhead` builds the mmfrhead
+model of a shape and :func:`load_from_fast` copies its weights into this
+one, so that both compute the same function, which
 ``tests/benchmarks/test_reference_equivalence.py`` checks and
 ``benchmarks/step_time.py`` times.
 """
@@ -370,6 +371,28 @@ class RefModel(nn.Module):
             return F.cross_entropy(self(x), label)
         logits, cl = self(x, label, get_cl_loss=True)
         return F.cross_entropy(logits, label) + w_cl_loss * cl
+
+
+def build_mmfrhead(layout: str, num_person: int, num_frames: int,
+                   num_joints: int, num_classes: int,
+                   with_fr: bool) -> nn.Module:
+    """mmfrhead's CTR-GCN recognizer (``FRRecognizer`` with FR Head on the
+    blocks 1, 5, 8 and 10 when ``with_fr``, else ``RecognizerGCN``), built
+    from a config dict as in the configs."""
+    from mmaction.registry import MODELS
+    cfg = dict(
+        type='FRRecognizer' if with_fr else 'RecognizerGCN',
+        backbone=dict(
+            type='CTRGCN', graph_cfg=dict(layout=layout),
+            num_person=num_person),
+        cls_head=dict(
+            type='GCNHead', num_classes=num_classes, in_channels=256))
+    if with_fr:
+        cfg.update(
+            fr_head=dict(type='FRHead', num_classes=num_classes),
+            taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
+            clip_shape=(num_person, num_frames, num_joints, 3))
+    return MODELS.build(cfg)
 
 
 def build_reference(fast_model: nn.Module,

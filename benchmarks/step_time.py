@@ -37,7 +37,7 @@ from typing import Callable, Dict, List, Optional
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from reference_impl import build_reference  # noqa: E402
+from reference_impl import build_mmfrhead, build_reference  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHAPES = {
@@ -61,26 +61,6 @@ SHAPES = {
         classes=120),
 }
 TRAIN_VARIANTS = ('reference', 'reference+FR', 'mmfrhead', 'mmfrhead+FR')
-
-
-def build_mmfrhead(shape: dict, with_fr: bool) -> torch.nn.Module:
-    """mmfrhead's recognizer, built from a config dict as in the configs."""
-    from mmaction.registry import MODELS
-    M, T, V, K = (shape['persons'], shape['frames'], shape['joints'],
-                  shape['classes'])
-    cfg = dict(
-        type='FRRecognizer' if with_fr else 'RecognizerGCN',
-        backbone=dict(
-            type='CTRGCN',
-            graph_cfg=dict(layout=shape['layout']),
-            num_person=M),
-        cls_head=dict(type='GCNHead', num_classes=K, in_channels=256))
-    if with_fr:
-        cfg.update(
-            fr_head=dict(type='FRHead', num_classes=K),
-            taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-            clip_shape=(M, T, V, 3))
-    return MODELS.build(cfg)
 
 
 class Timer:
@@ -214,7 +194,8 @@ class Bench:
         self.models = {}
         self.w_cl = {}
         for with_fr in (False, True):
-            fast = build_mmfrhead(shape, with_fr).to(device)
+            fast = build_mmfrhead(shape['layout'], M, T, V, K,
+                                  with_fr).to(device)
             ref, w_cl = build_reference(fast.cpu(), T)
             fast, ref = fast.to(device), ref.to(device)
             suffix = '+FR' if with_fr else ''

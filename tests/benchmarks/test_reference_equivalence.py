@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
 
 import mmfrhead  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'benchmarks'))
-from reference_impl import build_reference, load_from_fast  # noqa: E402
+from reference_impl import (build_mmfrhead, build_reference,  # noqa: E402
+                            load_from_fast)
 
 register_all_modules()
 
@@ -47,17 +47,7 @@ def one_thread():
 
 def fast_model(layout, with_fr=True):
     M, V, K = SHAPES[layout]
-    cfg = dict(
-        type='FRRecognizer' if with_fr else 'RecognizerGCN',
-        backbone=dict(
-            type='CTRGCN', graph_cfg=dict(layout=layout), num_person=M),
-        cls_head=dict(type='GCNHead', num_classes=K, in_channels=256))
-    if with_fr:
-        cfg.update(
-            fr_head=dict(type='FRHead', num_classes=K),
-            taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-            clip_shape=(M, T, V, 3))
-    return MODELS.build(cfg)
+    return build_mmfrhead(layout, M, T, V, K, with_fr)
 
 
 def randomise(model):
