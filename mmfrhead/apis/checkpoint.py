@@ -2,6 +2,7 @@
 from typing import Dict
 
 import torch
+from mmengine.runner import CheckpointLoader
 
 FR_PREFIXES = ('fr_head.', )
 
@@ -58,13 +59,15 @@ def load_recognizer_checkpoint(model: torch.nn.Module, filename: str) -> None:
 
     Args:
         model (torch.nn.Module): The recognizer (not wrapped by DDP).
-        filename (str): Checkpoint written by MMEngine, or a bare state dict.
+        filename (str): Checkpoint written by MMEngine, or a bare state
+            dict: a path or a URL, as MMEngine's ``load_from``.
 
     Raises:
         ValueError: Naming the file and the missing, unexpected or
             mis-shaped entries.
     """
-    checkpoint = torch.load(filename, map_location='cpu')
+    # MMEngine's loader, as for load_from: local paths, URLs, backends.
+    checkpoint = CheckpointLoader.load_checkpoint(filename, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint)
     state = {
         k[len('module.'):] if k.startswith('module.') else k: v
