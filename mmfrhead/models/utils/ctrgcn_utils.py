@@ -201,6 +201,31 @@ class CTRGC(nn.Module):
         return _ValueAggregation.apply(x, w_value, b_value, shift, *topo)
 
 
+def _matmul_dtype(x: torch.Tensor) -> torch.dtype:
+    """The dtype of the aggregation matmuls: autocast's when it is on (as
+    autocast would pick for matmuls), else that of ``x``."""
+    device = x.device.type
+    if torch.is_autocast_enabled(device):
+        return torch.get_autocast_dtype(device)
+    return x.dtype
+
+
+def _add_subset(y: Optional[torch.Tensor], value: torch.Tensor,
+                topo: torch.Tensor,
+                shift: Optional[torch.Tensor]) -> torch.Tensor:
+    """``y + value @ topo`` for one subset, ``(N * O, T, V) @ (N * O, V, U)``,
+    accumulated in place; the first subset (``y`` None) starts the output,
+    plus ``shift`` (``(O, )``, or None) per output channel."""
+    if y is not None:
+        return y.baddbmm_(value, topo)
+    if shift is None:
+        return torch.bmm(value, topo)
+    O = shift.numel()
+    shift = shift.to(value.dtype).view(1, O, 1).expand(
+        value.size(0) // O, O, 1)
+    return torch.baddbmm(shift.reshape(-1, 1, 1), value, topo)
+
+
 _WORKSPACES = threading.local()
 
 
@@ -250,10 +275,7 @@ def _aggregate_no_grad(x: torch.Tensor, weight: torch.Tensor,
     """
     N, C, T, V = x.shape
     S, O, _ = weight.shape
-    device = x.device.type
-    dtype = (
-        torch.get_autocast_dtype(device)
-        if torch.is_autocast_enabled(device) else x.dtype)
+    dtype = _matmul_dtype(x)
     x2 = x.to(dtype).flatten(2)  # (N, C, T*V), a view in both formats
     weight, bias = weight.to(dtype), bias.to(dtype)
     w_topo, rel = w_topo.to(dtype), rel.to(dtype)
@@ -264,14 +286,8 @@ def _aggregate_no_grad(x: torch.Tensor, weight: torch.Tensor,
     for s in range(S):
         torch.bmm(w_topo[s].expand(N, O, K), rel[s], out=topo)
         torch.baddbmm(bias[s], weight[s].expand(N, O, C), x2, out=value)
-        a, b = value.view(N * O, T, V), topo.view(N * O, V, V)
-        if y is not None:
-            y.baddbmm_(a, b)
-        elif shift is None:
-            y = torch.bmm(a, b)
-        else:
-            shift = shift.to(dtype).view(1, O, 1).expand(N, O, 1)
-            y = torch.baddbmm(shift.reshape(N * O, 1, 1), a, b)
+        y = _add_subset(y, value.view(N * O, T, V), topo.view(N * O, V, V),
+                        shift)
     return y.view(N, O, T, V)
 
 
@@ -307,10 +323,7 @@ class _ValueAggregation(torch.autograd.Function):
         # Under autocast, compute in its dtype, as autocast would for the
         # matmuls; the backward then only sees that dtype (autograd casts
         # the returned gradients to the dtypes of the inputs).
-        device = x.device.type
-        dtype = (
-            torch.get_autocast_dtype(device)
-            if torch.is_autocast_enabled(device) else x.dtype)
+        dtype = _matmul_dtype(x)
         x, weight, bias = x.to(dtype), weight.to(dtype), bias.to(dtype)
         topo = [t.to(dtype) for t in topo]
         x2 = x.flatten(2)  # (N, C, T*V), a view in both memory formats
@@ -319,13 +332,7 @@ class _ValueAggregation(torch.autograd.Function):
             value = torch.baddbmm(bias[s], weight[s].expand(N, O, C), x2)
             value = value.view(N * O, T, V)
             values.append(value)
-            if y is not None:
-                y.baddbmm_(value, topo[s])
-            elif shift is None:
-                y = torch.bmm(value, topo[s])
-            else:
-                shift = shift.to(dtype).view(1, O, 1).expand(N, O, 1)
-                y = torch.baddbmm(shift.reshape(N * O, 1, 1), value, topo[s])
+            y = _add_subset(y, value, topo[s], shift)
         ctx.save_for_backward(x, weight, *values, *topo)
         return y.view(N, O, T, V)
 
