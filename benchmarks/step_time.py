@@ -149,20 +149,21 @@ def count_flops(fn: Callable[[], None]) -> float:
             lambda x: x.shape if isinstance(x, torch.Tensor) else x, tree)
 
     class Count(TorchDispatchMode):
-        total = 0
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             out = func(*args, **(kwargs or {}))
             formula = flop_registry.get(func._overloadpacket)
             if formula is not None:
-                Count.total += formula(
+                self.total += formula(
                     *shapes(args), **shapes(kwargs or {}),
                     out_val=shapes(out))
             return out
 
-    with Count():
+    count = Count()
+    count.total = 0
+    with count:
         fn()
-    return float(Count.total)
+    return float(count.total)
 
 
 def matmul_peak(device: torch.device, amp: bool, size: int = 2048) -> float:
