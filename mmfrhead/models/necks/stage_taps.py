@@ -81,7 +81,11 @@ class StageTaps:
             skipped = [
                 s for i, s in enumerate(self.stages) if i not in outputs
             ]
-            raise RuntimeError(f'stages {skipped} did not run in forward')
+            raise RuntimeError(
+                f'stages {skipped} did not run in forward. A backbone '
+                'compiled on its own (torch.compile(backbone)) skips hooks '
+                'added after it was compiled: compile the recognizer '
+                '(MMEngine: compile=True) instead')
         for i in range(len(self.stages)):
             feat = outputs[i]
             if not (torch.is_tensor(feat) and feat.dim() in (4, 5)):
