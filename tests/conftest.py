@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 import mmfrhead  # noqa: F401  (applies the stack fixes, registers modules)
 
@@ -24,6 +25,20 @@ def _require(path: Path) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def one_thread():
+    """Run a test with one intra-op thread (modules opt in with
+    ``pytestmark = pytest.mark.usefixtures('one_thread')``).
+
+    Tiny test models: a second thread only adds synchronisation, which costs
+    milliseconds per operation on a loaded, shared machine.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope='session')

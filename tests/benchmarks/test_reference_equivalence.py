@@ -35,14 +35,8 @@ N, T = 4, 16
 RTOL, ATOL = 1e-5, 1e-8
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small ops: intra-op threads only add synchronisation (which costs
-    milliseconds per op on a loaded machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Tiny models: see the one_thread fixture in tests/conftest.py.
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 def fast_model(layout, with_fr=True):

@@ -25,14 +25,8 @@ from mmfrhead.models.utils.graph import LAYOUTS
 register_all_modules()
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """The test models are tiny: one thread spares the per-operation cost of
-    synchronising two, which is large on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Tiny models: see the one_thread fixture in tests/conftest.py.
+pytestmark = pytest.mark.usefixtures('one_thread')
 
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'

@@ -372,6 +372,34 @@ class _ValueAggregation(torch.autograd.Function):
                 grad_shift, *grad_topo)
 
 
+def residual_branch(in_channels: int, out_channels: int, stride: int,
+                    residual: bool) -> Optional[nn.Module]:
+    """The residual path of a CTR-GCN-style block (or of its graph unit,
+    with ``stride`` 1).
+
+    Args:
+        in_channels (int): Number of input channels.
+        out_channels (int): Number of output channels.
+        stride (int): Temporal stride of the block.
+        residual (bool): Whether the block has a residual path.
+
+    Returns:
+        nn.Module | None: None without a residual, ``nn.Identity`` when the
+        shapes match, else a strided 1x1 convolution (Kaiming fan-out) and a
+        batch norm.
+    """
+    if not residual:
+        return None
+    if in_channels == out_channels and stride == 1:
+        return nn.Identity()
+    branch = nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 1, stride=(stride, 1)),
+        nn.BatchNorm2d(out_channels))
+    nn.init.kaiming_normal_(branch[0].weight, mode='fan_out')
+    nn.init.zeros_(branch[0].bias)
+    return branch
+
+
 class CTRGCNUnitGCN(nn.Module):
     """Spatial unit of CTR-GCN: CTR-GC, batch norm, residual, ReLU.
 
@@ -391,14 +419,7 @@ class CTRGCNUnitGCN(nn.Module):
         self.bn = nn.BatchNorm2d(out_channels)
         nn.init.constant_(self.bn.weight, 1e-6)
         nn.init.zeros_(self.bn.bias)
-        if in_channels != out_channels:
-            self.down = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1),
-                nn.BatchNorm2d(out_channels))
-            nn.init.kaiming_normal_(self.down[0].weight, mode='fan_out')
-            nn.init.zeros_(self.down[0].bias)
-        else:
-            self.down = nn.Identity()
+        self.down = residual_branch(in_channels, out_channels, 1, True)
         self.relu = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -584,33 +605,6 @@ class MultiScaleTCN(nn.Module):
                 F.conv2d(x, w[k:], b[k:], stride=(s, 1)), )
         return _CatChannels.apply(
             *[branch(t) for branch, t in zip(branches, h)])
-
-
-def residual_branch(in_channels: int, out_channels: int, stride: int,
-                    residual: bool) -> Optional[nn.Module]:
-    """The residual path of a CTR-GCN-style block.
-
-    Args:
-        in_channels (int): Number of input channels.
-        out_channels (int): Number of output channels.
-        stride (int): Temporal stride of the block.
-        residual (bool): Whether the block has a residual path.
-
-    Returns:
-        nn.Module | None: None without a residual, ``nn.Identity`` when the
-        shapes match, else a strided 1x1 convolution (Kaiming fan-out) and a
-        batch norm.
-    """
-    if not residual:
-        return None
-    if in_channels == out_channels and stride == 1:
-        return nn.Identity()
-    branch = nn.Sequential(
-        nn.Conv2d(in_channels, out_channels, 1, stride=(stride, 1)),
-        nn.BatchNorm2d(out_channels))
-    nn.init.kaiming_normal_(branch[0].weight, mode='fan_out')
-    nn.init.zeros_(branch[0].bias)
-    return branch
 
 
 class CTRGCNBlock(nn.Module):

@@ -262,13 +262,7 @@ class HDGC(nn.Module):
         self.edge_conv = EdgeConv(c, c, edge_k, groups=L)
         self.aha = AttentionHierarchyAggregation(out_channels, pool, aha_k)
         self.bn = nn.BatchNorm2d(out_channels)
-        if in_channels != out_channels:
-            self.down = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1),
-                nn.BatchNorm2d(out_channels))
-            _kaiming_(self.down[0])
-        else:
-            self.down = nn.Identity()
+        self.down = residual_branch(in_channels, out_channels, 1, True)
         self.relu = nn.ReLU(inplace=True)
         for conv in (self.reduce[0], self.subset_conv):
             # Kaiming fan-out of each separate 1x1 conv (fan-out c).
