@@ -1,5 +1,5 @@
 # 2s-AGCN (MMAction2's AAGCN without attention) + FR Head on NW-UCLA (joint
-# stream), the paper's schedule.
+# stream), the reference code's NW-UCLA schedule.
 _base_ = './agcn_ucla_j.py'
 
 model = dict(

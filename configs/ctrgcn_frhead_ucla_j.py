@@ -1,4 +1,5 @@
-# CTR-GCN + FR Head on NW-UCLA (joint stream), the paper's schedule.
+# CTR-GCN + FR Head on NW-UCLA (joint stream), the reference code's NW-UCLA
+# schedule.
 _base_ = './ctrgcn_ucla_j.py'
 
 model = dict(

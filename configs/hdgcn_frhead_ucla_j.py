@@ -1,4 +1,5 @@
-# HD-GCN + FR Head on NW-UCLA (joint stream), the paper's schedule.
+# HD-GCN + FR Head on NW-UCLA (joint stream), the reference code's NW-UCLA
+# schedule.
 _base_ = './hdgcn_ucla_j.py'
 
 model = dict(

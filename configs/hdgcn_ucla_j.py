@@ -1,8 +1,8 @@
-# HD-GCN baseline on NW-UCLA (joint stream), the paper's schedule. CoM joint:
-# the layout's centre (shoulder centre).
+# HD-GCN baseline on NW-UCLA (joint stream), the reference code's NW-UCLA
+# schedule. CoM joint: the layout's centre (shoulder centre).
 _base_ = [
     '_base_/default_runtime.py', '_base_/models/hdgcn.py',
-    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_70e.py'
+    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_65e_ucla.py'
 ]
 
 model = dict(

@@ -1,5 +1,5 @@
 # MS-AAGCN (MMAction2's AAGCN with attention) + FR Head on NW-UCLA (joint
-# stream), the paper's schedule.
+# stream), the reference code's NW-UCLA schedule.
 _base_ = './msaagcn_ucla_j.py'
 
 model = dict(

@@ -1,8 +1,8 @@
 # MS-AAGCN (MMAction2's AAGCN with attention) baseline on NW-UCLA (joint
-# stream), the paper's schedule.
+# stream), the reference code's NW-UCLA schedule.
 _base_ = [
     '_base_/default_runtime.py', '_base_/models/mmaction_gcn_ucla.py',
-    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_70e.py'
+    '_base_/datasets/nw_ucla.py', '_base_/schedules/sgd_65e_ucla.py'
 ]
 
 # AAGCN's data batch norm is over (M, V, C): one person here.

@@ -1,5 +1,5 @@
-# ST-GCN (MMAction2's STGCN) + FR Head on NW-UCLA (joint stream), the paper's
-# schedule.
+# ST-GCN (MMAction2's STGCN) + FR Head on NW-UCLA (joint stream), the reference
+# code's NW-UCLA schedule.
 _base_ = './stgcn_ucla_j.py'
 
 model = dict(

@@ -1,5 +1,5 @@
-# STGCN++ (MMAction2's STGCN) + FR Head on NW-UCLA (joint stream), the paper's
-# schedule.
+# STGCN++ (MMAction2's STGCN) + FR Head on NW-UCLA (joint stream), the
+# reference code's NW-UCLA schedule.
 _base_ = './stgcnpp_ucla_j.py'
 
 model = dict(
