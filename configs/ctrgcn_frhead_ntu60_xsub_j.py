@@ -1,8 +1,4 @@
 # CTR-GCN + FR Head on NTU RGB+D 60 cross-subject (joint stream).
-_base_ = './ctrgcn_ntu60_xsub_j.py'
+_base_ = ['./ctrgcn_ntu60_xsub_j.py', '_base_/models/frhead.py']
 
-model = dict(
-    type='FRRecognizer',
-    fr_head=dict(type='FRHead', num_classes=60),
-    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-    clip_shape=(2, 64, 25, 3))
+model = dict(_base_.frhead, clip_shape=_base_.clip_shape)

@@ -1,10 +1,5 @@
 # HD-GCN + FR Head on NW-UCLA (joint stream), the reference code's NW-UCLA
 # schedule.
-_base_ = './hdgcn_ucla_j.py'
+_base_ = ['./hdgcn_ucla_j.py', '_base_/models/frhead.py']
 
-model = dict(
-    type='FRRecognizer',
-    fr_head=dict(type='FRHead', num_classes=10),
-    # After layers 1, 5, 8 and 10 (gcn.0 ... gcn.9).
-    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-    clip_shape=(1, 52, 20, 3))  # (M, T, V, C) from the pipeline
+model = dict(_base_.frhead, clip_shape=_base_.clip_shape)

@@ -1,11 +1,10 @@
 # ST-GCN (MMAction2's STGCN) + FR Head on NTU RGB+D 60 x-sub, joint stream,
 # with MMAction2's own recipe (100 sampled frames, 80 epochs).
-_base_ = 'mmaction::skeleton/stgcn/stgcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py'  # noqa: E501
+_base_ = [
+    'mmaction::skeleton/stgcn/stgcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py',  # noqa: E501
+    '_base_/models/frhead.py'
+]
 
 custom_imports = dict(imports=['mmfrhead'], allow_failed_imports=False)
-model = dict(
-    type='FRRecognizer',
-    fr_head=dict(type='FRHead', num_classes=60),
-    # After blocks 1, 5, 8 and 10: STGCN builds 10 blocks gcn.0 ... gcn.9.
-    taps=('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9'),
-    clip_shape=(2, 100, 25, 3))  # UniformSampleFrames(clip_len=100)
+# (M, T, V, C) of MMAction2's pipeline: UniformSampleFrames(clip_len=100).
+model = dict(_base_.frhead, clip_shape=(2, 100, 25, 3))

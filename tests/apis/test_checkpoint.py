@@ -49,7 +49,7 @@ def test_strip_fr_head_removes_exactly_fr_keys(fr_checkpoint):
     state = checkpoint['state_dict']
     fr_keys = {k for k in state if k.startswith('fr_head.')}
     assert fr_keys  # the head's weights, buffers and prototypes
-    assert 'fr_head.spatial_losses.0.prototypes' in fr_keys
+    assert 'fr_head.spatial_losses.0.memory.prototypes' in fr_keys
 
     stripped = strip_fr_head(checkpoint)
     assert set(checkpoint) > {'meta', 'state_dict'}
@@ -107,10 +107,10 @@ def test_load_recognizer_checkpoint_accepts_fr_and_stripped(
     dst = tmp_path / 'plain.pth'
     strip_fr_head_file(str(src), str(dst))
     fr = MODELS.build(copy.deepcopy(FR_CFG))
-    prototypes = fr.fr_head.spatial_losses[0].prototypes.clone()
+    prototypes = fr.fr_head.spatial_losses[0].memory.prototypes.clone()
     load_recognizer_checkpoint(fr, str(dst))  # FR weights missing
     _assert_same_deployed_weights(fr, model)
-    assert torch.equal(fr.fr_head.spatial_losses[0].prototypes, prototypes)
+    assert torch.equal(fr.fr_head.spatial_losses[0].memory.prototypes, prototypes)
 
 
 def test_load_recognizer_checkpoint_refuses_a_misfit(fr_checkpoint, tmp_path):

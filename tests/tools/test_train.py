@@ -21,7 +21,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PROTOTYPES = 'fr_head.spatial_losses.0.prototypes'
+PROTOTYPES = 'fr_head.spatial_losses.0.memory.prototypes'
 
 
 def small_config(config: str,

@@ -8,9 +8,12 @@
 # for training. Bones and motions come from the model's SkeletonPreprocessor.
 dataset_type = 'PoseDataset'
 ann_file = 'data/ntu/ntu120_3d.pkl'
+clip_len = 64
+# (M, T, V, C) of the clips the pipelines yield (FRRecognizer.clip_shape).
+clip_shape = (2, clip_len, 25, 3)
 train_pipeline = [
     dict(type='CentreOnJoint', joint=1),
-    dict(type='CropResizeFrames', clip_len=64, p_interval=(0.5, 1.)),
+    dict(type='CropResizeFrames', clip_len=clip_len, p_interval=(0.5, 1.)),
     dict(type='RandomRotation3D', theta=0.3),
     dict(type='RandomBoneScale', layout='ntu_ctrgcn', scale=0.2),
     dict(type='FormatGCNInput', num_person=2),
@@ -18,7 +21,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='CentreOnJoint', joint=1),
-    dict(type='CropResizeFrames', clip_len=64, p_interval=(0.95, )),
+    dict(type='CropResizeFrames', clip_len=clip_len, p_interval=(0.95, )),
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs', meta_keys=('frame_dir', ))
 ]

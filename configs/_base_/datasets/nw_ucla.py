@@ -8,18 +8,21 @@
 # the model's SkeletonPreprocessor (model.data_preprocessor.feats).
 dataset_type = 'PoseDataset'
 ann_file = 'data/nw_ucla/nw_ucla_3d.pkl'
+clip_len = 52
+# (M, T, V, C) of the clips the pipelines yield (FRRecognizer.clip_shape).
+clip_shape = (1, clip_len, 20, 3)
 train_pipeline = [
     dict(type='CentreOnJoint', joint=1),
     dict(type='RandomViewTransform', angle=60., scale_range=(0.5, 1.5)),
     dict(type='MinMaxNormalize'),
-    dict(type='ResampleFrames', clip_len=52),
+    dict(type='ResampleFrames', clip_len=clip_len),
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs')
 ]
 test_pipeline = [
     dict(type='CentreOnJoint', joint=1),
     dict(type='MinMaxNormalize'),
-    dict(type='ResampleFrames', clip_len=52, test_mode=True),
+    dict(type='ResampleFrames', clip_len=clip_len, test_mode=True),
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs', meta_keys=('frame_dir', ))
 ]

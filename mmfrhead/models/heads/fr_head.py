@@ -3,9 +3,8 @@ from typing import Dict, List, Optional, Sequence, Union
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
+from mmaction.utils import ConfigType
 from mmengine.model import BaseModule
-
-from ..losses import ContrastiveRefinementLoss
 
 
 class _DecoupledMeans(torch.autograd.Function):
@@ -80,8 +79,9 @@ class FRHead(BaseModule):
     decouples the feature map into a spatial component (mean over persons and
     time, 1x1 conv to ``hidden_channels // V`` channels, flattened) and a
     temporal component (mean over persons and joints, 1x1 conv to
-    ``hidden_channels // T`` channels, flattened), and refines each with a
-    :class:`ContrastiveRefinementLoss`. The head loss is
+    ``hidden_channels // T`` channels, flattened), and refines each with its
+    own refinement loss built from ``loss_cfg`` (by default a
+    :class:`ContrastiveRefinementLoss`). The head loss is
     ``loss_weight * sum_s stage_weights[s] * (L_spatial + L_temporal)``
     (Eqs. 1, 2 and 10).
 
@@ -90,7 +90,8 @@ class FRHead(BaseModule):
     AMP.
 
     Args:
-        num_classes (int): Number of classes.
+        num_classes (int): Number of classes. :class:`FRRecognizer` takes
+            it from its ``cls_head`` when the config leaves it out.
         stage_shapes (Sequence[Sequence[int]]): ``(C, T, V)`` of each tapped
             stage output. :class:`FRRecognizer` fills this in by probing the
             backbone, so configs leave it out.
@@ -98,10 +99,15 @@ class FRHead(BaseModule):
         stage_weights (Sequence[float]): ``lambda`` of each stage.
             Defaults to ``(0.1, 0.2, 0.5, 1.0)``.
         loss_weight (float): ``w_cl``. Defaults to 0.1.
-        loss_cfg (dict, optional): Other arguments of
-            :class:`ContrastiveRefinementLoss` (``momentum``,
-            ``temperature``, ``alpha``, ``use_projection``, ``version``,
-            ``confidence_weighting``, ``pred_threshold``). Defaults to None.
+        loss_cfg (dict): Config of the refinement loss of each branch,
+            built through the ``MODELS`` registry with ``in_channels``,
+            ``num_classes`` and ``hidden_channels`` added; ``type`` defaults
+            to ``'ContrastiveRefinementLoss'``, whose other options are
+            ``momentum``, ``temperature``, ``alpha``, ``use_projection``,
+            ``version``, ``confidence_weighting`` and ``pred_threshold``.
+            A loss is called as ``loss(feats (N, in_channels), detached
+            logits (N, K), labels (N, ))`` and returns a scalar.
+            Defaults to ``dict(type='ContrastiveRefinementLoss')``.
         init_cfg (dict or list[dict], optional): Initialization config.
             Defaults to None.
     """
@@ -112,7 +118,7 @@ class FRHead(BaseModule):
                  hidden_channels: int = 256,
                  stage_weights: Sequence[float] = (0.1, 0.2, 0.5, 1.0),
                  loss_weight: float = 0.1,
-                 loss_cfg: Optional[Dict] = None,
+                 loss_cfg: ConfigType = dict(type='ContrastiveRefinementLoss'),
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(stage_weights) != len(stage_shapes):
@@ -123,14 +129,16 @@ class FRHead(BaseModule):
         self.stage_shapes = [tuple(s) for s in stage_shapes]
         self.stage_weights = tuple(stage_weights)
         self.loss_weight = loss_weight
-        loss_cfg = dict(loss_cfg or {})
+        loss_cfg = dict(loss_cfg)
+        loss_cfg.setdefault('type', 'ContrastiveRefinementLoss')
 
-        def refinement(width: int) -> ContrastiveRefinementLoss:
-            return ContrastiveRefinementLoss(
-                width,
-                num_classes,
-                hidden_channels=hidden_channels,
-                **loss_cfg)
+        def refinement(width: int) -> nn.Module:
+            return MODELS.build(
+                dict(
+                    loss_cfg,
+                    in_channels=width,
+                    num_classes=num_classes,
+                    hidden_channels=hidden_channels))
 
         self.spatial, self.temporal = nn.ModuleList(), nn.ModuleList()
         self.spatial_losses, self.temporal_losses = (nn.ModuleList(),

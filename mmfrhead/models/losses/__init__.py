@@ -1,3 +1,4 @@
+from .class_prototypes import ClassPrototypes
 from .contrastive_refinement import ContrastiveRefinementLoss
 
-__all__ = ['ContrastiveRefinementLoss']
+__all__ = ['ClassPrototypes', 'ContrastiveRefinementLoss']

@@ -1,34 +1,9 @@
-from typing import Tuple
-
 import torch
-import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 
-
-def _global_sum(x: torch.Tensor) -> torch.Tensor:
-    """Sum ``x`` over all ranks, keeping the gradient of the local part."""
-    if not (dist.is_available() and dist.is_initialized()
-            and dist.get_world_size() > 1):
-        return x
-    total = x.detach().clone()
-    dist.all_reduce(total)
-    return x + (total - x.detach())
-
-
-def _class_means(masks: torch.Tensor,
-                 z: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Per-class sums and counts of the samples selected by ``masks``.
-
-    Args:
-        masks (torch.Tensor): Selection ``(N, K)`` of 0/1 values.
-        z (torch.Tensor): Features ``(N, H)``.
-
-    Returns:
-        tuple[torch.Tensor]: Sums ``(K, H)`` and counts ``(K, )``.
-    """
-    return masks.t() @ z, masks.sum(0)
+from .class_prototypes import ClassPrototypes, class_sums
 
 
 @MODELS.register_module()
@@ -51,9 +26,10 @@ class ContrastiveRefinementLoss(nn.Module):
     applies the calibration to TP anchors only (``version='V1'``); the
     reference code's default ``'V0'`` applies it to every sample.
 
-    The prototypes are a registered buffer: saved in checkpoints, restored on
-    resume and, under ``torch.distributed``, updated from the TP sums and
-    counts of all ranks, so every rank holds the same prototypes.
+    The prototypes are a :class:`ClassPrototypes` (``memory``): a buffer
+    saved in checkpoints, restored on resume and, under
+    ``torch.distributed``, updated from the TP sums and counts of all ranks,
+    so every rank holds the same prototypes.
 
     Args:
         in_channels (int): Width of the input features.
@@ -91,7 +67,6 @@ class ContrastiveRefinementLoss(nn.Module):
         if version not in ('V0', 'V1'):
             raise ValueError(f"version must be 'V0' or 'V1', got {version!r}")
         self.num_classes = num_classes
-        self.momentum = momentum
         self.temperature = temperature
         self.alpha = alpha
         self.version = version
@@ -103,10 +78,15 @@ class ContrastiveRefinementLoss(nn.Module):
         else:
             self.projection = nn.Identity()
             feat_channels = in_channels
-        # Random N(0, 1) start, as the reference; replaced class by class
-        # as true positives arrive.
-        self.register_buffer('prototypes',
-                             torch.randn(num_classes, feat_channels))
+        self.memory = ClassPrototypes(num_classes, feat_channels, momentum)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        """Read checkpoints written before the prototypes moved into
+        ``memory`` (key ``<prefix>prototypes``)."""
+        old = prefix + 'prototypes'
+        if old in state_dict:
+            state_dict[prefix + 'memory.prototypes'] = state_dict.pop(old)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, feats: torch.Tensor, cls_scores: torch.Tensor,
                 labels: torch.Tensor) -> torch.Tensor:
@@ -129,21 +109,12 @@ class ContrastiveRefinementLoss(nn.Module):
         p_true = prob.gather(1, labels[:, None])  # (N, 1)
         tp = (1. - wrong) * (p_true > self.pred_threshold).to(z.dtype)
 
-        # Eq. 3: EMA of the TP class means (sums and counts of all ranks).
-        tp_sum, tp_count = _class_means(label_hot * tp, z)
-        tp_sum, tp_count = _global_sum(tp_sum), _global_sum(tp_count)
-        has_tp = (tp_count > 0)[:, None]  # (K, 1)
-        tp_mean = tp_sum / tp_count.clamp(min=1)[:, None]
-        old = self.prototypes.detach()
-        prototypes = torch.where(
-            has_tp, self.momentum * old + (1 - self.momentum) * tp_mean, old)
-        if self.training:
-            self.prototypes.copy_(prototypes.detach())
+        prototypes = self.memory(z, label_hot * tp)  # Eq. 3, (K, H)
 
         # Eq. 5: batch centres of the FN and FP samples of each class.
-        fn_sum, fn_count = _class_means(label_hot * wrong, z)
+        fn_sum, fn_count = class_sums(label_hot * wrong, z)
         pred_hot = F.one_hot(pred, K).to(z.dtype)
-        fp_sum, fp_count = _class_means(pred_hot * wrong, z)
+        fp_sum, fp_count = class_sums(pred_hot * wrong, z)
 
         z = F.normalize(z, dim=1)
         cos = z @ F.normalize(prototypes, dim=1).t()  # (N, K)

@@ -24,14 +24,16 @@ class FRRecognizer(RecognizerGCN):
         backbone (dict): Backbone config, any MMAction2 GCN backbone taking
             ``(N, M, T, V, C)``.
         cls_head (dict): Classification head config (e.g. ``GCNHead``).
-        fr_head (dict): :class:`FRHead` config without ``stage_shapes``,
-            which are probed from the backbone at build time.
         taps (Sequence[str]): Backbone submodules whose outputs feed the FR
             head, e.g. ``('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9')``.
         clip_shape (Sequence[int]): ``(M, T, V, C)`` of the clips the
             pipeline produces (persons, frames, joints, channels). Checked at
             build time against the backbone and at every training step
             against the data.
+        fr_head (dict): :class:`FRHead` config without ``stage_shapes``,
+            which are probed from the backbone at build time;
+            ``type`` defaults to ``'FRHead'`` and ``num_classes`` to that of
+            ``cls_head``. Defaults to ``dict(type='FRHead')``.
         train_cfg (dict, optional): Training config. Defaults to None.
         test_cfg (dict, optional): Testing config. Defaults to None.
         data_preprocessor (dict, optional): Data preprocessor config.
@@ -41,9 +43,9 @@ class FRRecognizer(RecognizerGCN):
     def __init__(self,
                  backbone: ConfigType,
                  cls_head: ConfigType,
-                 fr_head: ConfigType,
                  taps: Sequence[str],
                  clip_shape: Sequence[int],
+                 fr_head: ConfigType = dict(type='FRHead'),
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None) -> None:
@@ -60,6 +62,8 @@ class FRRecognizer(RecognizerGCN):
         self.taps = StageTaps(taps)
         stage_shapes = self.taps.probe(self.backbone, self.clip_shape)
         fr_head = dict(fr_head, stage_shapes=stage_shapes)
+        fr_head.setdefault('type', 'FRHead')
+        fr_head.setdefault('num_classes', self.cls_head.num_classes)
         self.fr_head = MODELS.build(fr_head)
         if self.fr_head.num_classes != self.cls_head.num_classes:
             raise ValueError(

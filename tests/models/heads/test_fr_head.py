@@ -2,8 +2,11 @@ import copy
 
 import pytest
 import torch
+from mmaction.registry import MODELS
+from torch.autograd import gradcheck
 
-from mmfrhead.models import FRHead
+from mmfrhead.models import ContrastiveRefinementLoss, FRHead
+from mmfrhead.models.heads.fr_head import _DecoupledMeans
 
 torch.set_num_threads(2)
 
@@ -68,7 +71,7 @@ def test_fr_head_structure():
     assert head.spatial[0][0].weight.shape == (8, 8, 1)
     assert head.temporal[0][0].weight.shape == (5, 8, 1)
     assert head.temporal[1][0].weight.shape == (10, 16, 1)
-    assert head.spatial_losses[1].prototypes.shape == (NUM_CLASSES, 40)
+    assert head.spatial_losses[1].memory.prototypes.shape == (NUM_CLASSES, 40)
 
 
 def test_fr_head_loss_equals_weighted_sum_of_parts_eval():
@@ -99,7 +102,7 @@ def test_fr_head_loss_equals_weighted_sum_of_parts_train():
     torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-6)
     # both updated the prototypes the same way
     for a, b in zip(head.spatial_losses, twin.spatial_losses):
-        torch.testing.assert_close(a.prototypes, b.prototypes)
+        torch.testing.assert_close(a.memory.prototypes, b.memory.prototypes)
 
 
 def test_fr_head_accepts_both_feature_layouts():
@@ -160,3 +163,49 @@ def test_fr_head_runs_in_fp32_under_autocast():
     ref = head.loss([f.bfloat16().float() for f in feats],
                     scores.bfloat16().float(), labels)['loss_fr']
     torch.testing.assert_close(out, ref, rtol=1e-6, atol=1e-6)
+
+
+@MODELS.register_module()
+class _MeanSquareRefinement(torch.nn.Module):
+    """A stand-in refinement loss: the mean square of its projection."""
+
+    def __init__(self, in_channels, num_classes, hidden_channels, scale=1.):
+        super().__init__()
+        self.projection = torch.nn.Linear(in_channels, hidden_channels)
+        self.scale = scale
+
+    def forward(self, feats, cls_scores, labels):
+        return self.scale * self.projection(feats).square().mean()
+
+
+def test_fr_head_builds_its_loss_from_the_registry():
+    head = _head(loss_cfg=dict(type='_MeanSquareRefinement', scale=2.))
+    assert all(
+        isinstance(m, _MeanSquareRefinement)
+        for m in [*head.spatial_losses, *head.temporal_losses])
+    assert head.spatial_losses[1].projection.in_features == 40
+    head.eval()
+    feats, scores, labels = _inputs()
+    torch.testing.assert_close(
+        head.loss(feats, scores, labels)['loss_fr'],
+        _expected(head, feats, scores, labels))
+    # without a type, the options go to ContrastiveRefinementLoss
+    head = _head(loss_cfg=dict(version='V1', momentum=0.5))
+    assert isinstance(head.spatial_losses[0], ContrastiveRefinementLoss)
+    assert head.spatial_losses[0].version == 'V1'
+    assert head.temporal_losses[1].memory.momentum == 0.5
+
+
+@pytest.mark.parametrize('channels_last', [False, True])
+def test_decoupled_means_gradcheck(channels_last):
+    # (N * M, C, T, V) with N = 2 samples of M = 2 persons
+    x = torch.randn(4, 3, 5, 6, dtype=torch.float64)
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    x.requires_grad_(True)
+    assert gradcheck(lambda t: _DecoupledMeans.apply(t, 2, torch.float64),
+                     (x, ))
+    spatial, temporal = _DecoupledMeans.apply(x, 2, torch.float64)
+    x5 = x.view(2, 2, 3, 5, 6)
+    torch.testing.assert_close(spatial, x5.mean((1, 3)))
+    torch.testing.assert_close(temporal, x5.mean((1, 4)))

@@ -47,7 +47,7 @@ def _tensors():
 def _make_loss(**kwargs):
     loss = ContrastiveRefinementLoss(
         4, 3, use_projection=False, **kwargs)
-    loss.prototypes.copy_(torch.tensor(PROTOTYPES))
+    loss.memory.prototypes.copy_(torch.tensor(PROTOTYPES))
     return loss
 
 
@@ -139,9 +139,9 @@ def test_loss_matches_hand_computation(momentum, temperature, alpha):
     assert value.item() == pytest.approx(expected, abs=1e-5)
     # training mode: the stored prototypes are the EMA of the TP means
     torch.testing.assert_close(
-        loss.prototypes, torch.tensor(protos), rtol=0, atol=1e-6)
+        loss.memory.prototypes, torch.tensor(protos), rtol=0, atol=1e-6)
     # every class had a TP, so every prototype moved
-    assert not torch.allclose(loss.prototypes, torch.tensor(PROTOTYPES))
+    assert not torch.allclose(loss.memory.prototypes, torch.tensor(PROTOTYPES))
 
 
 def test_eval_mode_keeps_prototypes():
@@ -150,7 +150,7 @@ def test_eval_mode_keeps_prototypes():
     value = loss(*_tensors())
     expected, _ = _reference()
     assert value.item() == pytest.approx(expected, abs=1e-5)
-    assert torch.equal(loss.prototypes, torch.tensor(PROTOTYPES))
+    assert torch.equal(loss.memory.prototypes, torch.tensor(PROTOTYPES))
     # and a second call gives the same value (nothing was stored)
     assert loss(*_tensors()).item() == pytest.approx(value.item(), abs=1e-7)
 
@@ -182,23 +182,33 @@ def test_pred_threshold_excludes_low_confidence_true_positive():
     expected, protos = _reference(pred_threshold=0.5)
     assert value.item() == pytest.approx(expected, abs=1e-5)
     torch.testing.assert_close(
-        loss.prototypes, torch.tensor(protos), rtol=0, atol=1e-6)
+        loss.memory.prototypes, torch.tensor(protos), rtol=0, atol=1e-6)
     # sample 5 (p ~ 0.44) was class 2's only TP: its prototype is unchanged
-    assert torch.equal(loss.prototypes[2], torch.tensor(PROTOTYPES[2]))
-    assert not torch.allclose(loss.prototypes[:2],
+    assert torch.equal(loss.memory.prototypes[2], torch.tensor(PROTOTYPES[2]))
+    assert not torch.allclose(loss.memory.prototypes[:2],
                               torch.tensor(PROTOTYPES[:2]))
 
 
 def test_prototypes_are_a_saved_buffer():
     loss = ContrastiveRefinementLoss(4, 3, hidden_channels=8)
     state = loss.state_dict()
-    assert 'prototypes' in state
-    assert state['prototypes'].shape == (3, 8)
-    assert 'prototypes' not in dict(loss.named_parameters())
+    assert 'memory.prototypes' in state
+    assert state['memory.prototypes'].shape == (3, 8)
+    assert 'memory.prototypes' not in dict(loss.named_parameters())
     other = ContrastiveRefinementLoss(4, 3, hidden_channels=8)
-    assert not torch.equal(other.prototypes, loss.prototypes)
+    assert not torch.equal(other.memory.prototypes, loss.memory.prototypes)
     other.load_state_dict(state)
-    assert torch.equal(other.prototypes, loss.prototypes)
+    assert torch.equal(other.memory.prototypes, loss.memory.prototypes)
+
+
+def test_reads_checkpoints_with_the_old_prototype_key():
+    # Checkpoints written before the prototypes moved into ``memory``.
+    loss = ContrastiveRefinementLoss(4, 3, hidden_channels=8)
+    state = loss.state_dict()
+    state['prototypes'] = state.pop('memory.prototypes')
+    other = ContrastiveRefinementLoss(4, 3, hidden_channels=8)
+    other.load_state_dict(state)  # strict: no missing or unexpected key
+    assert torch.equal(other.memory.prototypes, loss.memory.prototypes)
 
 
 def test_gradient_reaches_features():
@@ -212,7 +222,7 @@ def test_gradient_reaches_features():
 def test_gradient_reaches_projection():
     loss = ContrastiveRefinementLoss(4, 3, hidden_channels=5)
     assert isinstance(loss.projection, torch.nn.Linear)
-    assert loss.prototypes.shape == (3, 5)
+    assert loss.memory.prototypes.shape == (3, 5)
     feats, logits, labels = _tensors()
     feats.requires_grad_(True)
     loss(feats, logits, labels).backward()

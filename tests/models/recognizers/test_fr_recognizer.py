@@ -129,6 +129,15 @@ def test_num_classes_mismatch():
         _build(fr_head=dict(type='FRHead', num_classes=12))
 
 
+def test_num_classes_defaults_to_the_classifier():
+    assert 'num_classes' not in FR_CFG['fr_head']  # the shipped config
+    model = _build(
+        cls_head=dict(FR_CFG['cls_head'], num_classes=7), fr_head={})
+    assert model.fr_head.num_classes == 7
+    assert model.fr_head.spatial_losses[0].memory.prototypes.size(0) == 7
+    assert type(model.fr_head).__name__ == 'FRHead'  # the default type
+
+
 def test_wrong_tap_name():
     with pytest.raises(KeyError, match='gcn.12'):
         _build(taps=('gcn.0', 'gcn.12'))
@@ -155,13 +164,13 @@ def test_loss_updates_prototypes(fr_model):
     predicted = scores.argmax(1).tolist()
     samples = [ActionDataSample().set_gt_label(k) for k in predicted]
     losses = model.fr_head.spatial_losses + model.fr_head.temporal_losses
-    before = [m.prototypes.clone() for m in losses]
+    before = [m.memory.prototypes.clone() for m in losses]
     model.loss(inputs, samples)
     for old, module in zip(before, losses):
-        changed = (module.prototypes != old).any(1)
+        changed = (module.memory.prototypes != old).any(1)
         assert changed.nonzero().flatten().tolist() == sorted(set(predicted))
     # the prototypes are part of the checkpoint
     state = model.state_dict()
-    assert 'fr_head.spatial_losses.0.prototypes' in state
-    assert torch.equal(state['fr_head.temporal_losses.3.prototypes'],
-                       losses[-1].prototypes)
+    assert 'fr_head.spatial_losses.0.memory.prototypes' in state
+    assert torch.equal(state['fr_head.temporal_losses.3.memory.prototypes'],
+                       losses[-1].memory.prototypes)
