@@ -20,7 +20,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from mmfrhead.apis import strip_fr_head
-from mmfrhead.models.utils.graph import LAYOUTS
+from mmfrhead.skeleton import get_layout
 
 register_all_modules()
 
@@ -128,7 +128,7 @@ def _plain(cfg):
 def test_nw_ucla_layout_is_written_once_and_matches_mmfrhead():
     cfg = Config.fromfile(CONFIG_DIR / '_base_/models/mmaction_gcn_ucla.py')
     layout = cfg.model.backbone.graph_cfg.layout
-    expected = LAYOUTS['nw_ucla']
+    expected = get_layout('nw_ucla').graph_dict()
     assert layout.num_node == expected['num_node']
     assert layout.center == expected['center']
     assert [tuple(e) for e in layout.inward] == list(expected['inward'])

@@ -6,37 +6,13 @@ which a person has only zero coordinates is padding (NTU pads missing second
 persons and short sequences with zeros); the transforms keep padding zero.
 Random draws use ``np.random``, which MMEngine seeds in every worker.
 """
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Sequence
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from mmfrhead.models.utils.graph import BONE_PAIRS
-
-# Mirror bones of each layout as (left, right) pairs of 0-based joints, a
-# bone being named by its child joint (bone of v = x[v] - x[parent(v)]).
-# Both skeletons number the left limb before the right one, 4 joints apart:
-# shoulder, elbow, wrist, hand, then hip, knee, ankle, foot; NTU adds the
-# hand tip and thumb.
-_LIMBS = ((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18),
-          (15, 19))
-SYMMETRIC_BONES: Dict[str, Tuple[Tuple[int, int], ...]] = {
-    'nw_ucla': _LIMBS,
-    'ntu_ctrgcn': _LIMBS + ((21, 23), (22, 24)),
-}
-SYMMETRIC_BONES['nturgb+d'] = SYMMETRIC_BONES['ntu_ctrgcn']
-
-
-def _parents(layout: str) -> np.ndarray:
-    """Parent joint of every joint of ``layout`` (the root is its own)."""
-    if layout not in BONE_PAIRS:
-        raise ValueError(f'unknown skeleton layout {layout!r}, expected one '
-                         f'of {sorted(BONE_PAIRS)}')
-    parents = np.empty(len(BONE_PAIRS[layout]), dtype=np.int64)
-    for joint, parent in BONE_PAIRS[layout]:
-        parents[joint] = parent
-    return parents
+from mmfrhead.skeleton import get_layout
 
 
 def _check_joints(transform: BaseTransform, num_joints: int,
@@ -419,9 +395,9 @@ class RandomBoneScale(BaseTransform):
     """Scale every bone length by a random factor, keeping bone directions.
 
     FR-Head's NTU ``random_scale`` augmentation. Each bone (joint minus its
-    parent in ``BONE_PAIRS[layout]``) is multiplied by a factor drawn from
-    ``U(1 - scale, 1 + scale)``; the two bones of a mirror pair in
-    :data:`SYMMETRIC_BONES` share one draw. The skeleton is re-assembled
+    parent in the skeleton layout) is multiplied by a factor drawn from
+    ``U(1 - scale, 1 + scale)``; the bones of the two joints of a mirror
+    pair of the layout share one draw. The skeleton is re-assembled
     from the root, which keeps its position: a joint is its parent's new
     position plus its scaled bone, i.e. the root plus the scaled bones on
     its path to the root (precomputed once as a ``(V, V)`` path matrix, so
@@ -436,19 +412,21 @@ class RandomBoneScale(BaseTransform):
         - keypoint
 
     Args:
-        layout (str): Key of ``BONE_PAIRS``: ``'ntu_ctrgcn'``
-            (= ``'nturgb+d'``) or ``'nw_ucla'``. Defaults to ``'ntu_ctrgcn'``.
+        layout (str): Name of the skeleton layout (see
+            :func:`mmfrhead.skeleton.get_layout`): ``'ntu_ctrgcn'`` or
+            ``'nturgb+d'`` (the same bones), ``'nw_ucla'``, ...
+            Defaults to ``'ntu_ctrgcn'``.
         scale (float): Largest relative change of a bone length.
             Defaults to 0.2.
     """
 
     def __init__(self, layout: str = 'ntu_ctrgcn', scale: float = 0.2) -> None:
+        skeleton = get_layout(layout)
         self.layout = layout
         self.scale = scale
-        self._parents = _parents(layout)
-        num_joints = len(self._parents)
-        self._root = int(
-            np.flatnonzero(self._parents == np.arange(num_joints))[0])
+        self._parents = np.array(skeleton.parents, dtype=np.int64)
+        self._root = skeleton.root
+        num_joints = skeleton.num_joints
         # paths[v, u] = 1 when bone u lies on the path from joint v to the root
         self._paths = np.zeros((num_joints, num_joints), dtype=np.float32)
         for joint in range(num_joints):
@@ -457,7 +435,7 @@ class RandomBoneScale(BaseTransform):
                 self._paths[joint, node] = 1
                 node = self._parents[node]
         self._factor_of = np.arange(num_joints)
-        for left, right in SYMMETRIC_BONES[layout]:
+        for left, right in skeleton.mirror:
             self._factor_of[right] = left
 
     def transform(self, results: Dict) -> Dict:

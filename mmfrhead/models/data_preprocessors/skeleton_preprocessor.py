@@ -4,7 +4,7 @@ import torch
 from mmaction.models import ActionDataPreprocessor
 from mmaction.registry import MODELS
 
-from ..utils.graph import BONE_PAIRS
+from mmfrhead.skeleton import get_layout
 
 MODALITIES = ('j', 'b', 'jm', 'bm')
 
@@ -48,9 +48,10 @@ class SkeletonPreprocessor(ActionDataPreprocessor):
     loading time.
 
     Args:
-        layout (str): Layout whose bone pairs define the bones:
-            ``'ntu_ctrgcn'`` (= ``'nturgb+d'``) or ``'nw_ucla'``.
-            Defaults to ``'ntu_ctrgcn'``.
+        layout (str): Name of the skeleton layout whose parents define the
+            bones (see :func:`mmfrhead.skeleton.get_layout`):
+            ``'ntu_ctrgcn'`` or ``'nturgb+d'`` (the same bones),
+            ``'nw_ucla'``, ... Defaults to ``'ntu_ctrgcn'``.
         feats (Sequence[str]): Streams among ``'j'``, ``'b'``, ``'jm'``,
             ``'bm'``, concatenated on the channel axis. Defaults to
             ``('j', )``.
@@ -65,14 +66,9 @@ class SkeletonPreprocessor(ActionDataPreprocessor):
         unknown = [f for f in feats if f not in MODALITIES]
         if unknown or not feats:
             raise ValueError(f'feats must be among {MODALITIES}, got {feats}')
-        if layout not in BONE_PAIRS:
-            raise ValueError(f'unknown layout {layout!r}; bone pairs exist '
-                             f'for {sorted(BONE_PAIRS)}')
+        parents = torch.tensor(get_layout(layout).parents, dtype=torch.long)
         self.feats = tuple(feats)
-        parents = torch.zeros(len(BONE_PAIRS[layout]), dtype=torch.long)
-        for child, parent in BONE_PAIRS[layout]:
-            parents[child] = parent
-        self.register_buffer('parents', parents, persistent=False)
+        self.register_buffer('parents', parents, persistent=False)  # (V, )
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Stack the batch, then replace the joints by the chosen streams."""

@@ -1,3 +1,3 @@
-from .graph import BONE_PAIRS, LAYOUTS, build_graph
+from .graph import build_graph
 
-__all__ = ['BONE_PAIRS', 'LAYOUTS', 'build_graph']
+__all__ = ['build_graph']

@@ -8,14 +8,13 @@ import torch.nn.functional as F
 from mmaction.registry import TRANSFORMS
 from scipy.spatial.transform import Rotation
 
-from mmfrhead.datasets.nw_ucla import load_ucla_json
+from mmfrhead.datasets.nw_ucla_json_file import load_ucla_json
 from mmfrhead.datasets.transforms import (CentreOnJoint, CropResizeFrames,
                                           MinMaxNormalize, RandomBoneScale,
                                           RandomRotation3D,
                                           RandomViewTransform, ResampleFrames)
-from mmfrhead.datasets.transforms.pose_transforms import (SYMMETRIC_BONES,
-                                                          resize_time)
-from mmfrhead.models.utils.graph import BONE_PAIRS
+from mmfrhead.datasets.transforms.pose_transforms import resize_time
+from mmfrhead.skeleton import get_layout
 
 
 @pytest.fixture(scope='module')
@@ -56,8 +55,8 @@ def distances(keypoint):
 
 
 def bone_vectors(keypoint, layout):
-    joints, parents = np.array(BONE_PAIRS[layout]).T
-    return keypoint[..., joints, :] - keypoint[..., parents, :], joints
+    parents = np.array(get_layout(layout).parents)
+    return keypoint - keypoint[..., parents, :], np.arange(len(parents))
 
 
 def test_registered_and_repr():
@@ -217,14 +216,6 @@ def test_random_rotation_3d(ntu, ntu_padded):
     assert not out[1].any() and not out[0, :2].any()
 
 
-def test_symmetric_bones_mirror_each_other():
-    for layout, pairs in SYMMETRIC_BONES.items():
-        parent = dict(BONE_PAIRS[layout])
-        mirror = {left: right for left, right in pairs}
-        for left, right in pairs:
-            assert mirror.get(parent[left], parent[left]) == parent[right]
-
-
 @pytest.mark.parametrize('layout', ['ntu_ctrgcn', 'nw_ucla'])
 def test_random_bone_scale(layout, ntu, ntu_padded, ucla):
     keypoint = ntu if layout == 'ntu_ctrgcn' else ucla
@@ -243,13 +234,13 @@ def test_random_bone_scale(layout, ntu, ntu_padded, ucla):
     factor = dict(zip(joints[is_bone], ratio[0, 0]))
     assert all(0.8 - 1e-4 <= f <= 1.2 + 1e-4 for f in factor.values())
     assert np.ptp(list(factor.values())) > 0.02
-    for left, right in SYMMETRIC_BONES[layout]:
+    for left, right in get_layout(layout).mirror:
         assert factor[left] == pytest.approx(factor[right], rel=1e-4)
     # Bone directions and the root position are kept.
     cos = (old * new).sum(-1) / np.maximum(old_len * new_len, 1e-12)
     cos = cos[..., is_bone]
     np.testing.assert_allclose(cos, 1, atol=1e-4)
-    root = [j for j, p in BONE_PAIRS[layout] if j == p][0]
+    root = get_layout(layout).root
     np.testing.assert_array_equal(out[..., root, :], keypoint[..., root, :])
     if layout == 'ntu_ctrgcn':
         out = run(RandomBoneScale(), ntu_padded)['keypoint']

@@ -1,5 +1,7 @@
+import numpy as np
 import pytest
 import torch
+from mmaction.datasets.transforms import JointToBone
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
@@ -108,10 +110,20 @@ def test_streams_concatenated_on_channels():
     torch.testing.assert_close(out[..., 3:], joints)
 
 
-def test_nturgb_alias_has_ctrgcn_bones():
+def test_nturgb_layout_has_ctrgcn_bones():
     joints, data = _data(M=2, V=25)
     a = SkeletonPreprocessor(layout='nturgb+d', feats=['b'])(data)['inputs']
     torch.testing.assert_close(a, _bones(joints, NTU_PAIRS))
+
+
+@pytest.mark.parametrize('layout,V', [('coco', 17), ('openpose', 18)])
+def test_2d_layouts_have_mmaction_bones(layout, V):
+    joints, data = _data(V=V, C=2)
+    out = SkeletonPreprocessor(layout=layout, feats=['b'])(data)['inputs']
+    for sample, bones in zip(joints[:, 0], out[:, 0]):  # (M, T, V, 2)
+        expected = JointToBone(dataset=layout)(
+            dict(keypoint=sample.numpy()))['keypoint']
+        np.testing.assert_array_equal(bones.numpy(), expected)
 
 
 def test_wrong_joint_count():
@@ -126,5 +138,5 @@ def test_unknown_feat_or_layout():
         SkeletonPreprocessor(layout='nw_ucla', feats=['j', 'velocity'])
     with pytest.raises(ValueError, match='feats'):
         SkeletonPreprocessor(layout='nw_ucla', feats=[])
-    with pytest.raises(ValueError, match='layout'):
-        SkeletonPreprocessor(layout='coco')
+    with pytest.raises(ValueError, match="unknown skeleton layout 'kinect'"):
+        SkeletonPreprocessor(layout='kinect')
