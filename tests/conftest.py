@@ -68,7 +68,7 @@ def ucla_subset(tmp_path_factory, ucla_json_dir) -> Path:
     """
     import mmengine
 
-    from mmfrhead.datasets.nw_ucla import convert_ucla
+    from mmfrhead.datasets.nw_ucla_json_file import convert_ucla
     out = tmp_path_factory.mktemp('ucla') / 'nw_ucla_3d.pkl'
     convert_ucla(ucla_json_dir, out)
     full = mmengine.load(out)

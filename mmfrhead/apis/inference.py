@@ -21,8 +21,9 @@ from mmaction.structures import ActionDataSample
 from mmengine.dataset import Compose
 
 from mmfrhead.apis.checkpoint import load_recognizer_checkpoint
-from mmfrhead.datasets.ntu import MissingSkeletonError, load_annotation
-from mmfrhead.datasets.nw_ucla import load_ucla_json
+from mmfrhead.datasets.ntu_skeleton_file import (MissingSkeletonError,
+                                                 load_annotation)
+from mmfrhead.datasets.nw_ucla_json_file import load_ucla_json
 
 PathType = Union[str, Path]
 SUFFIXES = ('.skeleton', '.json', '.npy', '.pkl', '.pickle')

@@ -1,11 +1,15 @@
 """Action names of NTU RGB+D 60 / 120 and NW-UCLA, indexed by 0-based label.
 
 NTU labels are ``action id - 1`` (``A001`` is label 0); the first 60 NTU-120
-actions are NTU-60. NW-UCLA's names are those of :mod:`.nw_ucla`.
+actions are NTU-60. NW-UCLA labels are the JSON labels minus 1. The JSON
+labels are consecutive, the action ids in the file names are not (a07 and a10
+are absent): JSON label 7 is a08, 8 is a09, 9 is a11, 10 is a12.
 """
 from typing import Tuple
 
-from .nw_ucla import UCLA_CLASSES
+UCLA_CLASSES = ('pick up with one hand', 'pick up with two hands',
+                'drop trash', 'walk around', 'sit down', 'stand up', 'donning',
+                'doffing', 'throw', 'carry')
 
 NTU120_CLASSES = (
     'drink water', 'eat meal/snack', 'brushing teeth', 'brushing hair', 'drop',

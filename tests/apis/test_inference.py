@@ -9,7 +9,7 @@ import torch
 
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
-from mmfrhead.datasets.nw_ucla import load_ucla_json
+from mmfrhead.datasets.nw_ucla_json_file import load_ucla_json
 from mmfrhead.evaluation import load_dump
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tools'))

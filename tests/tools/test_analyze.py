@@ -4,7 +4,7 @@ import pytest
 from _tiny import run_tool, tiny_dumps
 from matplotlib.image import imread
 
-from mmfrhead.datasets.nw_ucla import UCLA_CLASSES
+from mmfrhead.datasets.class_names import UCLA_CLASSES
 from mmfrhead.evaluation import load_dump
 
 

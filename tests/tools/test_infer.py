@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from _tiny import load_tool, run_tool, tiny_models
 
-from mmfrhead.datasets.nw_ucla import UCLA_CLASSES
+from mmfrhead.datasets.class_names import UCLA_CLASSES
 
 
 @pytest.fixture(scope='module')

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmfrhead.datasets import ntu
+from mmfrhead.datasets import ntu_skeleton_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / 'tools' / 'data' / 'ntu_skeleton_to_pkl.py'
@@ -131,7 +131,7 @@ def test_resume_skips_finished_shards(tmp_path, raw_file, monkeypatch):
     names = [f'S001C001P{p:03d}R001A001' for p in range(1, 6)]
     src = make_folder(tmp_path / 'raw', raw_file, names)
     out = str(tmp_path / 'ntu.pkl')
-    real_load = ntu.load_annotation
+    real_load = ntu_skeleton_file.load_annotation
 
     def run(limit, resume):
         """Convert with shards of 2; interrupt after ``limit`` files."""
@@ -143,7 +143,8 @@ def test_resume_skips_finished_shards(tmp_path, raw_file, monkeypatch):
             converted.append(path.stem)
             return real_load(path, body_selection)
 
-        monkeypatch.setattr(ntu, 'load_annotation', counting_load)
+        monkeypatch.setattr(ntu_skeleton_file, 'load_annotation',
+                            counting_load)
         try:
             tool.convert_folder(
                 str(src), out, shard_size=2, resume=resume, progress=False)

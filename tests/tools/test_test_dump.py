@@ -9,7 +9,7 @@ import torch
 from _tiny import load_tool, tiny_dumps
 from mmengine.config import Config
 
-from mmfrhead.datasets.nw_ucla import UCLA_CLASSES
+from mmfrhead.datasets.class_names import UCLA_CLASSES
 from mmfrhead.evaluation import evaluate_scores, load_dump, softmax
 
 

@@ -35,8 +35,9 @@ from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from mmengine.utils import ProgressBar
 
-from mmfrhead.datasets.ntu import (BENCHMARKS, BODY_SELECTIONS, build_splits,
-                                   convert_file, in_benchmark)
+from mmfrhead.datasets.ntu_skeleton_file import (BENCHMARKS, BODY_SELECTIONS,
+                                                 build_splits, convert_file,
+                                                 in_benchmark)
 
 # (status, sample name, payload), see ``convert_file``.
 Result = Tuple[str, str, object]

@@ -5,7 +5,8 @@ Example (from the repository root)::
     python tools/data/ucla_json_to_pkl.py \
         --src ../shared/data/nw_ucla/all_sqe --out data/nw_ucla/nw_ucla_3d.pkl
 
-See :func:`mmfrhead.datasets.nw_ucla.convert_ucla` for the output format.
+See :func:`mmfrhead.datasets.nw_ucla_json_file.convert_ucla` for the output
+format.
 """
 import argparse
 import sys
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import List, Optional
 
 try:
-    from mmfrhead.datasets.nw_ucla import convert_ucla
+    from mmfrhead.datasets.nw_ucla_json_file import convert_ucla
 except ImportError:  # not installed: use the checkout this script is in
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from mmfrhead.datasets.nw_ucla import convert_ucla
+    from mmfrhead.datasets.nw_ucla_json_file import convert_ucla
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

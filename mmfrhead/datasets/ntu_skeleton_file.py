@@ -1,6 +1,9 @@
 """NTU RGB+D 60/120 raw ``.skeleton`` files: parsing, body selection, splits.
 
-A raw file (Kinect v2 SDK dump) is, one record per line::
+This module reads the raw files; the dataset class is MMAction2's
+:class:`~mmaction.datasets.PoseDataset` over the pickle that
+``tools/data/ntu_skeleton_to_pkl.py`` writes. A raw file (Kinect v2 SDK
+dump) is, one record per line::
 
     frameCount
     per frame:  bodyCount
@@ -9,6 +12,9 @@ A raw file (Kinect v2 SDK dump) is, one record per line::
                 jointCount lines of 12 values    (x y z depthX depthY colorX
                                                   colorY orientationWXYZ
                                                   trackingState)
+
+The joints are in Kinect v2 SDK order, the skeleton layout ``'nturgb+d'``
+(and ``'ntu_ctrgcn'``) of :mod:`mmfrhead.skeleton`.
 
 :func:`read_skeleton` parses a file into per-body tracks, :func:`select_bodies`
 keeps at most two actors (``'denoise'`` or ``'energy'`` rule) and
@@ -23,7 +29,9 @@ from typing import Dict, List, Sequence, Tuple, Union
 
 import numpy as np
 
-NUM_JOINTS = 25
+from mmfrhead.skeleton import get_layout
+
+NUM_JOINTS = get_layout('nturgb+d').num_joints
 JOINT_VALUES = 12
 BODY_VALUES = 10
 

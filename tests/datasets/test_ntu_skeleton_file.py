@@ -5,10 +5,14 @@ import re
 import numpy as np
 import pytest
 
-from mmfrhead.datasets.ntu import (BODY_SELECTIONS, MissingSkeletonError,
-                                   build_splits, in_benchmark, is_spread_noise,
-                                   load_annotation, parse_sample_name,
-                                   read_skeleton, sample_splits, select_bodies)
+from mmfrhead.datasets.ntu_skeleton_file import (BODY_SELECTIONS,
+                                                 MissingSkeletonError,
+                                                 build_splits, in_benchmark,
+                                                 is_spread_noise,
+                                                 load_annotation,
+                                                 parse_sample_name,
+                                                 read_skeleton, sample_splits,
+                                                 select_bodies)
 
 NAME = 'S001C001P001R001A001'
 LINES_PER_FRAME = 28  # bodyCount, body info, jointCount, 25 joints

@@ -10,8 +10,7 @@ import pytest
 from mmaction.datasets import PoseDataset
 from mmengine.registry import DefaultScope
 
-from mmfrhead.datasets.nw_ucla import (UCLA_CLASSES, convert_ucla,
-                                       load_ucla_json)
+from mmfrhead.datasets.nw_ucla_json_file import convert_ucla, load_ucla_json
 
 ONE_FRAME = 'a02_s09_e04_v02'  # one of the two 1-frame sequences
 SAMPLES = [
@@ -45,12 +44,6 @@ def test_load_ucla_json(ucla_json_dir):
     np.testing.assert_array_equal(keypoint, expected)
     one_frame = load_ucla_json(ucla_json_dir / f'{ONE_FRAME}.json')
     assert one_frame.shape == (1, 20, 3)
-
-
-def test_classes():
-    assert len(UCLA_CLASSES) == 10
-    assert UCLA_CLASSES[0] == 'pick up with one hand'
-    assert UCLA_CLASSES[6] == 'donning' and UCLA_CLASSES[9] == 'carry'
 
 
 def test_convert_subset(ucla_json_dir, tmp_path):

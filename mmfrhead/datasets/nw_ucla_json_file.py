@@ -1,12 +1,14 @@
-"""NW-UCLA Multiview Action3D: raw ``all_sqe`` JSON to MMAction2 pose pkl.
+"""NW-UCLA Multiview Action3D raw JSON files: reading and conversion.
 
-The raw release (the one CTR-GCN links to) holds one JSON file per sequence,
-named ``aAA_sSS_eEE_vVV.json`` (action, subject, episode, view), with content
+This module reads the raw files; the dataset class is MMAction2's
+:class:`~mmaction.datasets.PoseDataset` over the pickle it writes. The raw
+release (the one CTR-GCN links to) holds one JSON file per sequence, named
+``aAA_sSS_eEE_vVV.json`` (action, subject, episode, view), with content
 ``{'file_name': str, 'skeletons': T x 20 x 3 floats, 'label': 1..10}``. The
-joints are in Kinect v1 SDK order (layout ``'nw_ucla'`` of
-:mod:`mmfrhead.models.utils.graph`). :func:`convert_ucla` turns the folder into
-the annotation pickle that :class:`mmaction.datasets.PoseDataset` reads, with
-the standard cross-view splits (train on views 1 and 2, test on view 3).
+joints are in Kinect v1 SDK order, the skeleton layout ``'nw_ucla'`` of
+:mod:`mmfrhead.skeleton`. :func:`load_ucla_json` reads one file;
+:func:`convert_ucla` turns the folder into the annotation pickle, with the
+standard cross-view splits (train on views 1 and 2, test on view 3).
 """
 import json
 import pickle
@@ -16,13 +18,10 @@ from typing import Dict, List, Optional, Union
 
 import numpy as np
 
-# Class names indexed by the 0-based label (JSON label - 1). The JSON labels
-# are consecutive, the action ids in the file names are not (a07 and a10 are
-# absent): label 7 is a08, 8 is a09, 9 is a11, 10 is a12.
-UCLA_CLASSES = ('pick up with one hand', 'pick up with two hands',
-                'drop trash', 'walk around', 'sit down', 'stand up', 'donning',
-                'doffing', 'throw', 'carry')
-NUM_JOINTS = 20
+from mmfrhead.skeleton import get_layout
+from .class_names import UCLA_CLASSES
+
+NUM_JOINTS = get_layout('nw_ucla').num_joints
 # Cross-view protocol: the split each camera view belongs to.
 VIEW_SPLITS = {'v01': 'xview_train', 'v02': 'xview_train', 'v03': 'xview_val'}
 _NAME_PATTERN = re.compile(r'a\d\d_s\d\d_e\d\d_(v\d\d)')
