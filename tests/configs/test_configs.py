@@ -14,7 +14,7 @@ from mmaction.utils import register_all_modules
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
-from mmfrhead.datasets.ntu import load_annotation
+from mmfrhead.datasets.ntu_skeleton_file import load_annotation
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
 CONFIGS = sorted(p.name for p in CONFIG_DIR.glob('*.py'))
