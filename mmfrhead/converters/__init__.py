@@ -1,0 +1,8 @@
+"""Converters of checkpoints trained with other code bases."""
+from .base import SourceState, as_state_dict, check_fits
+from .frhead_ctrgcn import PROTOTYPE_NOTE, convert_frhead_ctrgcn
+
+__all__ = [
+    'SourceState', 'as_state_dict', 'check_fits', 'PROTOTYPE_NOTE',
+    'convert_frhead_ctrgcn'
+]
