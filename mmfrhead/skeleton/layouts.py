@@ -25,6 +25,10 @@ from typing import Dict, Optional, Tuple
 Edge = Tuple[int, int]
 
 
+def _pairs(pairs) -> Tuple[Edge, ...]:
+    return tuple((int(i), int(j)) for i, j in pairs)
+
+
 @dataclasses.dataclass(frozen=True)
 class SkeletonLayout:
     """The joints of a skeleton, its bones, mirror pairs and graph.
@@ -45,10 +49,9 @@ class SkeletonLayout:
         mirror (Sequence[tuple[int, int]]): ``(left, right)`` joint pairs
             that a left/right flip swaps; a bone, named by its child joint,
             mirrors the bone of the paired joint. Defaults to ``()``.
-        inward (Sequence[tuple[int, int]], optional): Graph edges
-            ``(joint, neighbour nearer the centre)``, the ``inward`` of
-            MMAction2's ``Graph``. Defaults to the bones
-            ``(v, parents[v])`` of all joints but the root.
+        edges (Sequence[tuple[int, int]], optional): Graph edges
+            ``(joint, neighbour nearer the centre)`` where they are not the
+            bones. Defaults to None: the bones (see :attr:`inward`).
     """
 
     name: str
@@ -56,19 +59,14 @@ class SkeletonLayout:
     parents: Tuple[int, ...]
     center: int
     mirror: Tuple[Edge, ...] = ()
-    inward: Optional[Tuple[Edge, ...]] = None
+    edges: Optional[Tuple[Edge, ...]] = None
 
     def __post_init__(self) -> None:
-        parents = tuple(int(p) for p in self.parents)
-        if self.inward is None:
-            inward = tuple((v, p) for v, p in enumerate(parents) if v != p)
-        else:
-            inward = tuple((int(i), int(j)) for i, j in self.inward)
         object.__setattr__(self, 'joint_names', tuple(self.joint_names))
-        object.__setattr__(self, 'parents', parents)
-        object.__setattr__(self, 'mirror',
-                           tuple((int(i), int(j)) for i, j in self.mirror))
-        object.__setattr__(self, 'inward', inward)
+        object.__setattr__(self, 'parents', tuple(map(int, self.parents)))
+        object.__setattr__(self, 'mirror', _pairs(self.mirror))
+        if self.edges is not None:
+            object.__setattr__(self, 'edges', _pairs(self.edges))
         self._check()
 
     @property
@@ -80,6 +78,15 @@ class SkeletonLayout:
     def root(self) -> int:
         """int: The joint that is its own parent."""
         return next(v for v, p in enumerate(self.parents) if v == p)
+
+    @property
+    def inward(self) -> Tuple[Edge, ...]:
+        """tuple[tuple[int, int]]: The graph edges, the ``inward`` of
+        MMAction2's ``Graph``: :attr:`edges`, or the bones
+        ``(v, parents[v])`` of all joints but the root."""
+        if self.edges is not None:
+            return self.edges
+        return tuple((v, p) for v, p in enumerate(self.parents) if v != p)
 
     @property
     def flip_order(self) -> Tuple[int, ...]:
@@ -211,8 +218,8 @@ register_layout(
     dataclasses.replace(
         get_layout('ntu_ctrgcn'),
         name='nturgb+d',
-        inward=get_layout('ntu_ctrgcn').inward[:20] + ((21, 7), (22, 7),
-                                                       (23, 11), (24, 11))))
+        edges=get_layout('ntu_ctrgcn').inward[:20] + ((21, 7), (22, 7),
+                                                      (23, 11), (24, 11))))
 
 # Kinect v1 SDK joint order (NW-UCLA, MSR Action3D); CTR-GCN's NW-UCLA
 # graph and bones.
@@ -244,9 +251,9 @@ register_layout(
         center=0,
         mirror=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14),
                 (15, 16)),
-        inward=((15, 13), (13, 11), (16, 14), (14, 12), (11, 5), (12, 6),
-                (9, 7), (7, 5), (10, 8), (8, 6), (5, 0), (6, 0), (1, 0),
-                (3, 1), (2, 0), (4, 2))))
+        edges=((15, 13), (13, 11), (16, 14), (14, 12), (11, 5), (12, 6),
+               (9, 7), (7, 5), (10, 8), (8, 6), (5, 0), (6, 0), (1, 0), (3, 1),
+               (2, 0), (4, 2))))
 
 # OpenPose's 18 keypoints. MMAction2's graph is centred on the neck, its
 # bones are rooted at the nose.
@@ -262,6 +269,6 @@ register_layout(
         center=1,
         mirror=((5, 2), (6, 3), (7, 4), (11, 8), (12, 9), (13, 10), (15, 14),
                 (17, 16)),
-        inward=((4, 3), (3, 2), (7, 6), (6, 5), (13, 12), (12, 11), (10, 9),
-                (9, 8), (11, 5), (8, 2), (5, 1), (2, 1), (0, 1), (15, 0),
-                (14, 0), (17, 15), (16, 14))))
+        edges=((4, 3), (3, 2), (7, 6), (6, 5), (13, 12), (12, 11), (10, 9),
+               (9, 8), (11, 5), (8, 2), (5, 1), (2, 1), (0, 1), (15, 0),
+               (14, 0), (17, 15), (16, 14))))

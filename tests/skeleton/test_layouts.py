@@ -74,7 +74,7 @@ def test_bones_are_mmaction_joint_to_bone_pairs(name):
 def test_ntu_layouts_differ_in_the_hand_edges_only():
     ctrgcn, mmaction = get_layout('ntu_ctrgcn'), get_layout('nturgb+d')
     assert dataclasses.replace(
-        mmaction, name='ntu_ctrgcn', inward=ctrgcn.inward) == ctrgcn
+        mmaction, name='ntu_ctrgcn', edges=None) == ctrgcn
     assert set(ctrgcn.inward) ^ set(mmaction.inward) == {(21, 22), (23, 24),
                                                          (21, 7), (23, 11)}
 
@@ -113,6 +113,10 @@ def test_register_layout(upper_body):
     assert upper_body.parents == (0, 0, 1, 0, 3)  # lists become tuples
     assert upper_body.inward == ((1, 0), (2, 1), (3, 0), (4, 3))
     assert upper_body.root == 0 and upper_body.flip_order == (0, 3, 4, 1, 2)
+    # the graph follows new parents unless it has its own edges
+    rerooted = dataclasses.replace(
+        upper_body, parents=(1, 1, 1, 1, 3), mirror=())
+    assert rerooted.inward == ((0, 1), (2, 1), (3, 1), (4, 3))
     with pytest.raises(ValueError, match='already registered'):
         register_layout(upper_body)
     moved = dataclasses.replace(upper_body, center=1)
@@ -127,7 +131,7 @@ def test_register_layout(upper_body):
      (dict(parents=(0, 2, 1, 0, 3)), 'joint 1 does not reach the root'),
      (dict(parents=(0, 0, 1, 0, 5)), 'outside 0..4'),
      (dict(center=7), 'outside 0..4'),
-     (dict(inward=((1, 1), )), 'joins a joint to itself'),
+     (dict(edges=((1, 1), )), 'joins a joint to itself'),
      (dict(mirror=((1, 3), (3, 2))), 'two mirror pairs'),
      (dict(mirror=((1, 1), )), 'two mirror pairs'),
      (dict(mirror=((1, 3), (2, 3))), 'two mirror pairs'),
