@@ -5,6 +5,11 @@ _base_ = [
     '_base_/models/frhead.py'
 ]
 
-custom_imports = dict(imports=['mmfrhead'], allow_failed_imports=False)
+custom_imports = dict(
+    imports=[
+        'mmfrhead.models', 'mmfrhead.datasets.transforms',
+        'mmfrhead.evaluation'
+    ],
+    allow_failed_imports=False)
 # (M, T, V, C) of MMAction2's pipeline: UniformSampleFrames(clip_len=100).
 model = dict(_base_.frhead, clip_shape=(2, 100, 25, 3))

@@ -3,5 +3,10 @@
 # with the attention switched back on.
 _base_ = 'mmaction::skeleton/2s-agcn/2s-agcn_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py'  # noqa: E501
 
-custom_imports = dict(imports=['mmfrhead'], allow_failed_imports=False)
+custom_imports = dict(
+    imports=[
+        'mmfrhead.models', 'mmfrhead.datasets.transforms',
+        'mmfrhead.evaluation'
+    ],
+    allow_failed_imports=False)
 model = dict(backbone=dict(gcn_attention=True))

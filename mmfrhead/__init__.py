@@ -1,10 +1,9 @@
-"""mmfrhead: the Feature Refinement Head for MMAction2 skeleton recognizers."""
-from .compat import apply_stack_fixes
+"""mmfrhead: the Feature Refinement Head for MMAction2 skeleton recognizers.
 
-apply_stack_fixes()
-
-# Registers the datasets, models, metrics and hooks.
-from . import datasets, evaluation, models  # noqa: E402,F401
-from .version import __version__  # noqa: E402
+Importing the package registers nothing and imports neither torch nor
+MMAction2: :func:`mmfrhead.utils.register_all_modules`, or ``custom_imports``
+in a config, registers the models, transforms, metric and hook.
+"""
+from .version import __version__
 
 __all__ = ['__version__']

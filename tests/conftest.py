@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 import torch
 
-import mmfrhead  # noqa: F401  (applies the stack fixes, registers modules)
+from mmfrhead.utils import register_all_modules
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(
     os.environ.get('MMFRHEAD_DATA', REPO_ROOT.parent / 'shared' / 'data'))
+
+# The stack fixes and every registered module, for all tests.
+register_all_modules()
 
 
 def _require(path: Path) -> Path:

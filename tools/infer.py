@@ -16,6 +16,7 @@ import argparse
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
 from mmfrhead.datasets.class_names import DATASET_CLASSES
+from mmfrhead.utils import register_all_modules
 
 
 def parse_args():
@@ -38,6 +39,7 @@ def parse_args():
 
 
 def infer(args):
+    register_all_modules(init_default_scope=False)
     sequence = load_skeleton(args.input, args.index, args.name)
     model = init_recognizer(args.config, args.checkpoint, args.device)
     result = infer_skeleton(model, sequence, name=args.input)

@@ -8,7 +8,6 @@ Example:
 """
 import argparse
 
-import mmfrhead  # noqa: F401  (stack fixes: safe checkpoint loading)
 from mmfrhead.apis import strip_fr_head_file
 
 

@@ -6,7 +6,7 @@ Examples:
         --dump work_dirs/fr_j.pkl --dump-features --classes ucla
 
 ``--dump`` writes the raw class scores, their softmax, the labels and the
-sample names (see :mod:`mmfrhead.evaluation.dump`) for
+sample names (see :mod:`mmfrhead.analysis.dump`) for
 ``tools/analysis/fuse.py`` and ``tools/analysis/analyze.py``.
 """
 import argparse
@@ -15,10 +15,10 @@ from mmengine.config import Config
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-import mmfrhead  # noqa: F401  (stack fixes and registration)
 from mmfrhead.apis import load_recognizer_checkpoint
 from mmfrhead.apis.cli import add_runner_args, apply_runner_args
 from mmfrhead.datasets.class_names import DATASET_CLASSES
+from mmfrhead.utils import register_all_modules
 
 
 def parse_args():
@@ -84,6 +84,8 @@ def add_score_dump(cfg, args):
 
 def main():
     args = parse_args()
+    # also configs without mmfrhead's custom_imports (MMAction2's own)
+    register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     # Not cfg.load_from: MMEngine loads it non-strictly, so a checkpoint of

@@ -9,8 +9,8 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-import mmfrhead  # noqa: F401  (stack fixes and registration)
 from mmfrhead.apis.cli import add_runner_args, apply_runner_args
+from mmfrhead.utils import register_all_modules
 
 
 def parse_args():
@@ -70,6 +70,8 @@ def merge_args(cfg, args):
 
 def main():
     args = parse_args()
+    # also configs without mmfrhead's custom_imports (MMAction2's own)
+    register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     runner.train()

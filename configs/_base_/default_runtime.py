@@ -1,8 +1,14 @@
 _base_ = 'mmaction::_base_/default_runtime.py'
 
-# Registers mmfrhead's models and transforms (and applies its stack fixes)
-# for tools/train.py, tools/test.py and MMAction2's own tools alike.
-custom_imports = dict(imports=['mmfrhead'], allow_failed_imports=False)
+# The modules that register mmfrhead's models (applying the stack fixes
+# first), transforms, metric and hook, for tools/train.py, tools/test.py and
+# MMAction2's own tools alike (mmfrhead.utils.REGISTERING_MODULES).
+custom_imports = dict(
+    imports=[
+        'mmfrhead.models', 'mmfrhead.datasets.transforms',
+        'mmfrhead.evaluation'
+    ],
+    allow_failed_imports=False)
 
 default_hooks = dict(
     checkpoint=dict(

@@ -1,3 +1,6 @@
+# mmfrhead.models first: it registers FRRecognizer and applies the stack
+# fixes that mmaction.apis (imported by .inference) needs.
+import mmfrhead.models  # noqa: F401
 from .checkpoint import (load_recognizer_checkpoint, strip_fr_head,
                          strip_fr_head_file)
 from .inference import (infer_skeleton, init_recognizer, load_skeleton,

@@ -1,1 +1,4 @@
-from . import transforms  # noqa: F401  (registers the transforms)
+"""Raw skeleton files and class names (numpy only).
+
+Importing ``mmfrhead.datasets.transforms`` registers the transforms.
+"""

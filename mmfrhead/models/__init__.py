@@ -1,7 +1,12 @@
-from .backbones import *  # noqa: F401,F403
-from .data_preprocessors import *  # noqa: F401,F403
-from .heads import *  # noqa: F401,F403
-from .losses import *  # noqa: F401,F403
-from .necks import *  # noqa: F401,F403
-from .recognizers import *  # noqa: F401,F403
-from .utils import *  # noqa: F401,F403
+# Registers the models; first applies the stack fixes MMAction2's models need.
+from mmfrhead.compat import apply_stack_fixes
+
+apply_stack_fixes()
+
+from .backbones import *  # noqa: E402,F401,F403
+from .data_preprocessors import *  # noqa: E402,F401,F403
+from .heads import *  # noqa: E402,F401,F403
+from .losses import *  # noqa: E402,F401,F403
+from .necks import *  # noqa: E402,F401,F403
+from .recognizers import *  # noqa: E402,F401,F403
+from .utils import *  # noqa: E402,F401,F403

@@ -6,12 +6,11 @@ import pytest
 import torch
 from _models import FR_CFG, PLAIN_CFG
 from mmaction.registry import MODELS
-from mmaction.utils import register_all_modules
 from mmengine.logging.history_buffer import HistoryBuffer
 
-import mmfrhead  # noqa: F401
 from mmfrhead.apis import (load_recognizer_checkpoint, strip_fr_head,
                            strip_fr_head_file)
+from mmfrhead.utils import register_all_modules
 
 torch.set_num_threads(2)
 register_all_modules()

@@ -15,12 +15,13 @@ import mmengine
 import pytest
 import torch
 from mmaction.registry import DATASETS, MODELS
-from mmaction.utils import register_all_modules
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from mmfrhead.apis import strip_fr_head
 from mmfrhead.skeleton import get_layout
+from mmfrhead.utils import register_all_modules
+from mmfrhead.utils.setup_env import REGISTERING_MODULES
 
 register_all_modules()
 
@@ -151,7 +152,7 @@ def test_config_builds_and_probes_stage_shapes(name):
     if name not in FR_CONFIGS:
         assert cfg.model.type == 'RecognizerGCN'
         return
-    assert cfg.custom_imports.imports == ['mmfrhead']
+    assert cfg.custom_imports.imports == list(REGISTERING_MODULES)
     assert model.taps.stages == TAPS
     assert model.fr_head.num_classes == num_classes
     M, T, V, C = cfg.model.clip_shape

@@ -1,9 +1,8 @@
 """Shared settings of the model tests: two CPU threads, registered modules."""
 import pytest
 import torch
-from mmaction.utils import register_all_modules
 
-import mmfrhead  # noqa: F401  (stack fixes, registers mmfrhead modules)
+from mmfrhead.utils import register_all_modules
 
 torch.set_num_threads(2)
 register_all_modules()

@@ -85,7 +85,12 @@ _base_ = [
     '{configs}/_base_/schedules/sgd_70e.py'
 ]
 
-custom_imports = dict(imports=['mmfrhead'], allow_failed_imports=False)
+custom_imports = dict(
+    imports=[
+        'mmfrhead.models', 'mmfrhead.datasets.transforms',
+        'mmfrhead.evaluation'
+    ],
+    allow_failed_imports=False)
 model = dict(
     type='FRRecognizer',
     data_preprocessor=dict(

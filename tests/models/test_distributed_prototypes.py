@@ -7,8 +7,6 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from mmaction.structures import ActionDataSample
 
-import mmfrhead  # noqa: F401
-
 MODEL = dict(
     type='FRRecognizer',
     backbone=dict(
@@ -24,8 +22,9 @@ MODEL = dict(
 
 def _train_rank(rank, world_size, port, queue):
     from mmaction.registry import MODELS
-    from mmaction.utils import register_all_modules
     from torch.nn.parallel import DistributedDataParallel
+
+    from mmfrhead.utils import register_all_modules
     register_all_modules()
     torch.set_num_threads(1)  # two processes share the CPU cores
     dist.init_process_group(

@@ -29,10 +29,9 @@ from pathlib import Path
 import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from mmaction.utils import register_all_modules
 from mmengine.config import Config
 
-import mmfrhead  # noqa: F401  (stack fixes, registers mmfrhead modules)
+from mmfrhead.utils import register_all_modules
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
 # (name in the table, FR config of the model on NTU-60 x-sub)
