@@ -5,14 +5,14 @@ from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
-from .dump import make_dump, save_dump
+from mmfrhead.analysis.dump import make_dump, save_dump
 
 
 @METRICS.register_module()
 class DumpScores(BaseMetric):
     """Write every test sample's name, label and raw class scores to a file.
 
-    The file is the dump of :mod:`mmfrhead.evaluation.dump`: ``names``,
+    The file is the dump of :mod:`mmfrhead.analysis.dump`: ``names``,
     ``labels``, ``logits``, ``probs = softmax(logits)``, and ``features`` when
     :class:`PooledFeatureHook` runs. ``pred_score`` must hold raw scores, so
     the classifier must average scores, not probabilities, over clips

@@ -26,7 +26,7 @@ def plot_confusion_matrix(matrix: np.ndarray,
 
     Args:
         matrix (np.ndarray): Counts ``(K, K)``, rows true classes, columns
-            predictions (:func:`mmfrhead.evaluation.confusion_matrix`).
+            predictions (:func:`mmfrhead.analysis.confusion_matrix`).
         class_names (Sequence[str]): The K class names.
         out_file (str | Path): Output ``.png`` file.
         title (str): Figure title. Defaults to ``''``.

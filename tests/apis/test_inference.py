@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
+from mmfrhead.analysis import load_dump
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
 from mmfrhead.datasets.nw_ucla_json_file import load_ucla_json
-from mmfrhead.evaluation import load_dump
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tools'))
 from _tiny import tiny_dumps  # noqa: E402  (helper of tests/tools)

@@ -4,8 +4,8 @@ import pytest
 from _tiny import run_tool, tiny_dumps
 from matplotlib.image import imread
 
+from mmfrhead.analysis import load_dump
 from mmfrhead.datasets.class_names import UCLA_CLASSES
-from mmfrhead.evaluation import load_dump
 
 
 @pytest.fixture(scope='module')

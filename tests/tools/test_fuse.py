@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from _tiny import load_tool, run_tool, tiny_dumps
 
-from mmfrhead.evaluation import (evaluate_scores, load_dump, make_dump,
-                                 save_dump)
+from mmfrhead.analysis import evaluate_scores, load_dump, make_dump, save_dump
 
 
 @pytest.fixture(scope='module')

@@ -9,8 +9,8 @@ import torch
 from _tiny import load_tool, tiny_dumps
 from mmengine.config import Config
 
+from mmfrhead.analysis import evaluate_scores, load_dump, softmax
 from mmfrhead.datasets.class_names import UCLA_CLASSES
-from mmfrhead.evaluation import evaluate_scores, load_dump, softmax
 
 
 @pytest.fixture(scope='module')

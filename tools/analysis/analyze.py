@@ -11,13 +11,15 @@ Example:
         --dump fr.pkl --dump-features
     python tools/analysis/analyze.py --dump fr.pkl --baseline base.pkl \\
         --classes ucla --out-dir report/
+
+The tables need numpy only; the figures need matplotlib and scikit-learn
+(``pip install -e ".[optional]"``), ``--no-figures`` writes the tables only.
 """
 import argparse
 from pathlib import Path
 
+from mmfrhead.analysis import load_dump, write_report
 from mmfrhead.datasets.class_names import DATASET_CLASSES
-from mmfrhead.evaluation import load_dump
-from mmfrhead.visualization import write_report
 
 
 def parse_args():
@@ -39,6 +41,11 @@ def parse_args():
         nargs='+',
         help='anchor classes of the groups drawn with t-SNE (default: the '
         "baseline's least accurate group)")
+    parser.add_argument(
+        '--no-figures',
+        action='store_true',
+        help='write the tables only, without the confusion matrices and '
+        't-SNE maps (which need matplotlib and scikit-learn)')
     parser.add_argument('--out-dir', required=True, help='report folder')
     return parser.parse_args()
 
@@ -59,8 +66,13 @@ def analyze(args):
     else:
         class_names = first.get(
             'classes', [str(c) for c in range(first['logits'].shape[1])])
-    report = write_report(dumps, reference, args.out_dir, class_names,
-                          args.tsne_anchors)
+    report = write_report(
+        dumps,
+        reference,
+        args.out_dir,
+        class_names,
+        args.tsne_anchors,
+        figures=not args.no_figures)
     print(report.read_text())
     print(f'report written to {report}')
 
@@ -69,6 +81,8 @@ def main():
     args = parse_args()
     try:
         analyze(args)
+    except ModuleNotFoundError as err:  # matplotlib, scikit-learn
+        raise SystemExit(f'error: {err}, or pass --no-figures')
     except (OSError, ValueError) as err:
         raise SystemExit(f'error: {err}')
 

@@ -1,10 +1,11 @@
+"""The ``DumpScores`` metric writes the dump format."""
 import numpy as np
 import pytest
 import torch
 from mmaction.structures import ActionDataSample
 
-from mmfrhead.evaluation import (DumpScores, check_dump, load_dump, make_dump,
-                                 save_dump, softmax)
+from mmfrhead.analysis import load_dump
+from mmfrhead.evaluation import DumpScores
 
 
 def _sample(name, label, logits, feature=None):
@@ -49,21 +50,3 @@ def test_dump_scores_needs_names_and_a_pkl(tmp_path):
     del sample['frame_dir']
     with pytest.raises(KeyError, match="meta_keys=\\('frame_dir', \\)"):
         metric.process(None, [sample])
-
-
-def test_softmax_is_stable():
-    probs = softmax(np.array([[1000., 1000.], [0., np.log(3.)]]))
-    np.testing.assert_allclose(probs, [[0.5, 0.5], [0.25, 0.75]])
-
-
-def test_load_dump_names_the_file_of_a_bad_dump(tmp_path):
-    good = make_dump(['x', 'y'], [0, 1], np.zeros((2, 3)))
-    path = tmp_path / 'bad.pkl'
-    save_dump(dict(good, labels=np.array([0])), path)
-    with pytest.raises(ValueError, match=f'{path}: labels has shape'):
-        load_dump(path)
-    save_dump({k: v for k, v in good.items() if k != 'probs'}, path)
-    with pytest.raises(ValueError, match=r"missing keys \['probs'\]"):
-        load_dump(path)
-    with pytest.raises(ValueError, match='2 class names for 3 classes'):
-        check_dump(dict(good, classes=['a', 'b']))

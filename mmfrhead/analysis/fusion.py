@@ -18,45 +18,6 @@ DEFAULT_GRID = (0., 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.)
 _SEARCH_BLOCK = 2**25
 
 
-def check_same_samples(dumps: Sequence[Dict], sources: Sequence[str]) -> None:
-    """Check that dumps hold the same samples, labels and classes, in order.
-
-    Args:
-        dumps (Sequence[dict]): Loaded dumps.
-        sources (Sequence[str]): Their names (files), for the messages.
-
-    Raises:
-        ValueError: Naming the two files and the first differing sample.
-    """
-    ref, ref_source = dumps[0], sources[0]
-    for dump, source in zip(dumps[1:], sources[1:]):
-        for index, (a, b) in enumerate(zip(ref['names'], dump['names'])):
-            if a != b:
-                raise ValueError(
-                    f'{source} and {ref_source} differ at sample {index}: '
-                    f'{b!r} vs {a!r}; fused dumps must hold the same samples '
-                    'in the same order')
-        num, ref_num = len(dump['names']), len(ref['names'])
-        if num != ref_num:
-            longer, longer_source = ((dump, source) if num > ref_num else
-                                     (ref, ref_source))
-            index = min(num, ref_num)
-            raise ValueError(
-                f'{source} has {num} samples and {ref_source} {ref_num}: '
-                f'sample {index} {longer["names"][index]!r} of '
-                f'{longer_source} has no counterpart')
-        wrong = np.flatnonzero(dump['labels'] != ref['labels'])
-        if wrong.size:
-            raise ValueError(
-                f'{source} and {ref_source} give sample '
-                f'{ref["names"][wrong[0]]!r} different labels '
-                f'({dump["labels"][wrong[0]]} vs {ref["labels"][wrong[0]]})')
-        if dump['logits'].shape[1] != ref['logits'].shape[1]:
-            raise ValueError(
-                f'{source} has {dump["logits"].shape[1]} classes, '
-                f'{ref_source} {ref["logits"].shape[1]}')
-
-
 def check_disjoint(val_dump: Dict, test_dump: Dict, val_source: str,
                    test_source: str) -> None:
     """Refuse a weight search whose validation samples are test samples.

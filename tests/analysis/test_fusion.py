@@ -3,9 +3,9 @@ import itertools
 import numpy as np
 import pytest
 
-from mmfrhead.evaluation import (PRESETS, check_disjoint, check_same_samples,
-                                 evaluate_scores, fuse_scores, make_dump,
-                                 search_weights)
+from mmfrhead.analysis import (PRESETS, check_disjoint, check_same_samples,
+                               evaluate_scores, fuse_scores, make_dump,
+                               search_weights)
 
 
 def _dumps(seed, names, labels, num_streams=2, num_classes=5):

@@ -1,6 +1,10 @@
-"""The score dump written by ``tools/test.py --dump``: build, save, load.
+"""The score dump: the file between testing and offline analysis.
 
-A dump is a pickled dict, one row per test sample in dataset order::
+``tools/test.py --dump`` writes it (:class:`mmfrhead.evaluation.DumpScores`),
+``tools/analysis/fuse.py`` and ``tools/analysis/analyze.py`` read it; scores
+made by other code are fused and analysed once saved in this format with
+:func:`make_dump` and :func:`save_dump`. A dump is a pickled dict, one row
+per test sample in dataset order::
 
     {'names':    list[str],          # frame_dir of every sample
      'labels':   int64 (N, ),        # ground-truth labels
@@ -8,6 +12,8 @@ A dump is a pickled dict, one row per test sample in dataset order::
      'probs':    float32 (N, K),     # softmax(logits)
      'classes':  list[str],          # optional: class names
      'features': float32 (N, C)}     # optional: pooled classifier inputs
+
+The module needs numpy only.
 """
 import pickle
 from pathlib import Path
@@ -78,7 +84,8 @@ def check_dump(dump: Dict, source: str = 'dump') -> None:
     missing = [key for key in REQUIRED_KEYS if key not in dump]
     if missing:
         raise ValueError(f'{source}: missing keys {missing}; write dumps '
-                         'with tools/test.py CONFIG CHECKPOINT --dump x.pkl')
+                         'with tools/test.py CONFIG CHECKPOINT --dump x.pkl '
+                         'or mmfrhead.analysis.make_dump and save_dump')
     num = len(dump['names'])
     if num == 0:
         raise ValueError(f'{source}: the dump holds no sample')
@@ -126,3 +133,42 @@ def load_dump(path: Union[str, Path]) -> Dict:
         dump = pickle.load(file)
     check_dump(dump, str(path))
     return dump
+
+
+def check_same_samples(dumps: Sequence[Dict], sources: Sequence[str]) -> None:
+    """Check that dumps hold the same samples, labels and classes, in order.
+
+    Args:
+        dumps (Sequence[dict]): Loaded dumps.
+        sources (Sequence[str]): Their names (files), for the messages.
+
+    Raises:
+        ValueError: Naming the two files and the first differing sample.
+    """
+    ref, ref_source = dumps[0], sources[0]
+    for dump, source in zip(dumps[1:], sources[1:]):
+        for index, (a, b) in enumerate(zip(ref['names'], dump['names'])):
+            if a != b:
+                raise ValueError(
+                    f'{source} and {ref_source} differ at sample {index}: '
+                    f'{b!r} vs {a!r}; fused or compared dumps must hold the '
+                    'same samples in the same order')
+        num, ref_num = len(dump['names']), len(ref['names'])
+        if num != ref_num:
+            longer, longer_source = ((dump, source) if num > ref_num else
+                                     (ref, ref_source))
+            index = min(num, ref_num)
+            raise ValueError(
+                f'{source} has {num} samples and {ref_source} {ref_num}: '
+                f'sample {index} {longer["names"][index]!r} of '
+                f'{longer_source} has no counterpart')
+        wrong = np.flatnonzero(dump['labels'] != ref['labels'])
+        if wrong.size:
+            raise ValueError(
+                f'{source} and {ref_source} give sample '
+                f'{ref["names"][wrong[0]]!r} different labels '
+                f'({dump["labels"][wrong[0]]} vs {ref["labels"][wrong[0]]})')
+        if dump['logits'].shape[1] != ref['logits'].shape[1]:
+            raise ValueError(
+                f'{source} has {dump["logits"].shape[1]} classes, '
+                f'{ref_source} {ref["logits"].shape[1]}')

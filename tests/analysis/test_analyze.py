@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from mmaction.evaluation import mean_class_accuracy, top_k_accuracy
 
-from mmfrhead.evaluation import (ambiguous_group, analyze_dumps,
-                                 confusion_matrix, difficulty_tiers,
-                                 evaluate_scores, group_accuracy, make_dump,
-                                 per_class_accuracy, tier_accuracy)
+from mmfrhead.analysis import (ambiguous_group, analyze_dumps,
+                               confusion_matrix, difficulty_tiers,
+                               evaluate_scores, group_accuracy, make_dump,
+                               per_class_accuracy, tier_accuracy)
 
 # For each class: the predictions of its misclassified samples (the others
 # are right). 6 samples a class.

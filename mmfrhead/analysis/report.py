@@ -1,14 +1,17 @@
-"""A markdown report of the Sec. 4.5 analyses, with its figures."""
+"""A markdown report of the Sec. 4.5 analyses, with or without figures.
+
+The tables need numpy only; the figures are drawn by
+:mod:`mmfrhead.visualization` (matplotlib, scikit-learn), imported only when
+the report has figures.
+"""
 import re
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from mmfrhead.evaluation import TIERS, analyze_dumps
-from mmfrhead.evaluation.analysis import TIER_THRESHOLDS
-from .confusion_matrix import plot_confusion_matrix
-from .tsne import plot_tsne
+from .analyze import analyze_dumps
+from .tiers import TIER_THRESHOLDS, TIERS
 
 
 def write_report(dumps: Dict[str, Dict],
@@ -16,17 +19,19 @@ def write_report(dumps: Dict[str, Dict],
                  out_dir: Union[str, Path],
                  class_names: Sequence[str],
                  tsne_anchors: Optional[Sequence[int]] = None,
-                 thresholds: Sequence[float] = TIER_THRESHOLDS) -> Path:
+                 thresholds: Sequence[float] = TIER_THRESHOLDS,
+                 figures: bool = True) -> Path:
     """Write ``report.md`` with tables and PNG figures into ``out_dir``.
 
     The report holds the overall accuracies, the difficulty tiers and the
     ambiguous groups (both defined by ``reference``, see
-    :func:`mmfrhead.evaluation.analyze_dumps`), the per-class accuracy, one
-    confusion matrix per model (``confusion_<model>.png``) and, per t-SNE
-    anchor, the t-SNE maps of its group for every model
-    (``tsne_<anchor>.png``), on the dumped pooled features, or on the
-    logits of a dump without features. Every table has a column per model
-    and, for each other model, its difference to the reference.
+    :func:`~mmfrhead.analysis.analyze_dumps`) and the per-class accuracy;
+    with figures, also one confusion matrix per model
+    (``confusion_<model>.png``) and, per t-SNE anchor, the t-SNE maps of its
+    group for every model (``tsne_<anchor>.png``), on the dumped pooled
+    features, or on the logits of a dump without features. Every table has
+    a column per model and, for each other model, its difference to the
+    reference.
 
     Args:
         dumps (dict[str, dict]): Model name to dump, the same samples in
@@ -39,9 +44,15 @@ def write_report(dumps: Dict[str, Dict],
             lowest reference accuracy.
         thresholds (Sequence[float]): Tier thresholds. Defaults to
             ``(0.7, 0.9)``.
+        figures (bool): Draw the confusion matrices and the t-SNE maps.
+            Defaults to True.
 
     Returns:
         Path: The ``report.md`` file.
+
+    Raises:
+        ModuleNotFoundError: With figures, if matplotlib or scikit-learn is
+            missing; the message names the extra that installs them.
     """
     result = analyze_dumps(dumps, reference, thresholds)
     if len(class_names) != len(result['class_counts']):
@@ -55,9 +66,9 @@ def write_report(dumps: Dict[str, Dict],
     lines += _tiers(result, table, class_names, thresholds)
     lines += _groups(result, table, class_names)
     lines += _per_class(result, table, class_names)
-    lines += _confusion_matrices(result, class_names, out_dir)
-    lines += _tsne(dumps, result, reference, class_names, out_dir,
-                   tsne_anchors)
+    anchors = _tsne_anchors(result, reference, class_names, tsne_anchors)
+    if figures:
+        lines += _figures(dumps, result, class_names, out_dir, anchors)
     report = out_dir / 'report.md'
     report.write_text('\n'.join(lines))
     return report
@@ -179,36 +190,39 @@ def _per_class(result: Dict, table: _Table,
     return ['## Per-class accuracy (%)', ''] + table.render(header, rows)
 
 
-def _confusion_matrices(result: Dict, class_names: Sequence[str],
-                        out_dir: Path) -> List[str]:
+def _tsne_anchors(result: Dict, reference: str, class_names: Sequence[str],
+                  anchors: Optional[Sequence[int]]) -> List[int]:
+    """The given t-SNE anchors, checked, or the hardest group's anchor."""
+    if anchors is None:
+        accs = result['models'][reference]['group_accuracy']
+        return [result['groups'][int(np.argmin(accs))][0]] if accs else []
+    anchored = {group[0] for group in result['groups']}
+    for anchor in anchors:
+        if anchor not in anchored:
+            raise ValueError(f'class {anchor} ({class_names[anchor]}) has no '
+                             f'ambiguous group: {reference} misclassifies '
+                             'none of its samples')
+    return list(anchors)
+
+
+def _figures(dumps: Dict[str, Dict], result: Dict, class_names: Sequence[str],
+             out_dir: Path, anchors: Sequence[int]) -> List[str]:
+    """Draw the confusion matrices and the t-SNE maps of the groups."""
+    from mmfrhead.visualization import plot_confusion_matrix, plot_tsne
     lines = ['## Confusion matrices', '']
     for name, model in result['models'].items():
         png = 'confusion_' + re.sub(r'[^A-Za-z0-9]+', '_', name) + '.png'
         plot_confusion_matrix(
             model['confusion'], class_names, out_dir / png, title=name)
         lines += [f'![confusion matrix of {name}]({png})', '']
-    return lines
-
-
-def _tsne(dumps: Dict[str, Dict], result: Dict, reference: str,
-          class_names: Sequence[str], out_dir: Path,
-          anchors: Optional[Sequence[int]]) -> List[str]:
-    groups = {group[0]: group for group in result['groups']}
-    if anchors is None:
-        accs = result['models'][reference]['group_accuracy']
-        anchors = [result['groups'][int(np.argmin(accs))][0]] if accs else []
-    for anchor in anchors:
-        if anchor not in groups:
-            raise ValueError(f'class {anchor} ({class_names[anchor]}) has no '
-                             f'ambiguous group: {reference} misclassifies '
-                             'none of its samples')
-    lines = ['## t-SNE of ambiguous groups', '']
+    lines += ['## t-SNE of ambiguous groups', '']
     features = {}
     for name, dump in dumps.items():
         features[name] = dump.get('features', dump['logits'])
         kind = 'pooled features' if 'features' in dump else 'logits'
         lines.append(f'- {name}: {kind}')
     lines.append('')
+    groups = {group[0]: group for group in result['groups']}
     for anchor in anchors:
         png = f'tsne_{anchor}.png'
         plot_tsne(features, result['labels'], groups[anchor], class_names,

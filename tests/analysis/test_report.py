@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
+from mmfrhead.analysis import make_dump, write_report
 from mmfrhead.datasets.class_names import get_classes
-from mmfrhead.evaluation import make_dump
-from mmfrhead.visualization import write_report
 
 CLASSES = get_classes('ucla')
 
