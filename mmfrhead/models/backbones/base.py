@@ -9,12 +9,16 @@ class StagedGCN(BaseModule):
     """Base of the CTR-GCN-style backbones: a batch norm of the input over
     (M, V, C), then a stack of blocks in which the channels double and time
     halves at given blocks. Subclasses build their blocks with
-    :meth:`build_stages`.
+    :meth:`build_stages`, of the implementation ``impl``.
 
     Args:
         in_channels (int): Number of input channels.
         num_person (int): Number of persons.
         num_node (int): Number of joints.
+        impl (str): ``'fast'``: the blocks laid out for speed
+            (``models/utils/ctrgcn_fast.py``); ``'plain'``: the same
+            functions with the same parameters, written plainly
+            (``models/utils/ctrgcn_utils.py``). Defaults to ``'fast'``.
         init_cfg (dict or list[dict], optional): Initialization config.
             Defaults to None.
     """
@@ -23,8 +27,12 @@ class StagedGCN(BaseModule):
                  in_channels: int,
                  num_person: int,
                  num_node: int,
+                 impl: str = 'fast',
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if impl not in ('fast', 'plain'):
+            raise ValueError(f"impl must be 'fast' or 'plain', got {impl!r}")
+        self.impl = impl
         self.in_channels = in_channels
         self.num_person = num_person
         self.num_node = num_node
@@ -70,9 +78,9 @@ class StagedGCN(BaseModule):
 
         Returns:
             torch.Tensor: Features of shape ``(N, M, C', T', V)``, in the
-            memory format of the blocks (CTR-GCN's compute channels-last on
-            CPU; a copy back to NCHW would only cost time: the head pools
-            either).
+            memory format of the blocks (the fast CTR-GCN ones compute
+            channels-last on CPU; a copy back to NCHW would only cost time:
+            the head pools either).
         """
         N, M, T, V, C = x.shape
         if M * V * C != self.data_bn.num_features:

@@ -4,6 +4,7 @@ from typing import Dict, Optional, Sequence, Union
 import torch
 from mmaction.registry import MODELS
 
+from ..utils.ctrgcn_fast import FastCTRGCNBlock
 from ..utils.ctrgcn_utils import CTRGCNBlock
 from ..utils.graph import build_graph
 from .base import StagedGCN
@@ -36,6 +37,10 @@ class CTRGCN(StagedGCN):
             Defaults to 5.
         dilations (Sequence[int]): Dilations of the multi-scale TCN.
             Defaults to ``(1, 2)``.
+        impl (str): ``'fast'`` (:class:`FastCTRGCNBlock`) or ``'plain'``
+            (:class:`CTRGCNBlock`): the same parameters, state-dict keys and
+            function, laid out for speed or written plainly.
+            Defaults to ``'fast'``.
         init_cfg (dict or list[dict], optional): Initialization config.
             The blocks initialise themselves as CTR-GCN does.
             Defaults to None.
@@ -60,13 +65,18 @@ class CTRGCN(StagedGCN):
                  num_person: int = 2,
                  kernel_size: int = 5,
                  dilations: Sequence[int] = (1, 2),
+                 impl: str = 'fast',
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
         graph = build_graph(**graph_cfg)
-        super().__init__(in_channels, num_person, graph.num_node, init_cfg)
+        super().__init__(
+            in_channels,
+            num_person,
+            graph.num_node,
+            impl=impl,
+            init_cfg=init_cfg)
         self.graph = graph
         A = torch.tensor(graph.A, dtype=torch.float32)
+        block = FastCTRGCNBlock if impl == 'fast' else CTRGCNBlock
         self.build_stages(
-            partial(
-                CTRGCNBlock, A=A, kernel_size=kernel_size,
-                dilations=dilations), base_channels, num_stages,
-            inflate_stages, down_stages)
+            partial(block, A=A, kernel_size=kernel_size, dilations=dilations),
+            base_channels, num_stages, inflate_stages, down_stages)

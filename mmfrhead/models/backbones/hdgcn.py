@@ -5,8 +5,8 @@ import torch
 from mmaction.registry import MODELS
 
 from ..utils.graph import build_graph
-from ..utils.hdgcn_utils import (HDGCNBlock, edge_set_pooling, hd_graph,
-                                 hierarchy_levels)
+from ..utils.hdgcn_utils import (FastHDGCNBlock, HDGCNBlock, edge_set_pooling,
+                                 hd_graph, hierarchy_levels)
 from .base import StagedGCN
 
 
@@ -58,6 +58,10 @@ class HDGCN(StagedGCN):
             HD-GC. Defaults to 5.
         aha_k (int): Neighbours of the EdgeConv among edge sets in A-HA.
             Defaults to 3.
+        impl (str): ``'fast'`` (:class:`FastHDGCNBlock`, CTR-GCN's fast
+            multi-scale TCN) or ``'plain'`` (:class:`HDGCNBlock`): the same
+            parameters, state-dict keys and function.
+            Defaults to ``'fast'``.
         init_cfg (dict or list[dict], optional): Initialization config.
             The layers initialise themselves. Defaults to None.
 
@@ -83,6 +87,7 @@ class HDGCN(StagedGCN):
                  dilations: Sequence[int] = (1, 2),
                  edge_k: int = 5,
                  aha_k: int = 3,
+                 impl: str = 'fast',
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
         graph_cfg = dict(graph_cfg)
         unknown = set(graph_cfg) - {'layout', 'center'}
@@ -90,7 +95,12 @@ class HDGCN(StagedGCN):
             raise ValueError(f'HDGCN graph_cfg takes layout and center, got '
                              f'{sorted(unknown)}')
         graph = build_graph(graph_cfg['layout'])
-        super().__init__(in_channels, num_person, graph.num_node, init_cfg)
+        super().__init__(
+            in_channels,
+            num_person,
+            graph.num_node,
+            impl=impl,
+            init_cfg=init_cfg)
         center = graph_cfg.get('center')
         self.center = graph.center if center is None else center
         self.levels = hierarchy_levels(graph.num_node, graph.inward,
@@ -99,7 +109,7 @@ class HDGCN(StagedGCN):
         pool = edge_set_pooling(self.levels, graph.num_node)
         self.build_stages(
             partial(
-                HDGCNBlock,
+                FastHDGCNBlock if impl == 'fast' else HDGCNBlock,
                 A=A,
                 pool=pool,
                 kernel_size=kernel_size,

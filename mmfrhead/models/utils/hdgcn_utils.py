@@ -22,7 +22,8 @@ arXiv 2208.10741), written from the paper.
 
 As in ``ctrgcn_utils``, the per-edge-set and per-subset 1x1 convolutions run
 as one (grouped) convolution each; the parameters are the same as separate
-modules.
+modules. The layers share CTR-GCN's multi-scale TCN: :class:`HDGCNBlock` has
+the plain one, :class:`FastHDGCNBlock` that of ``ctrgcn_fast``.
 """
 import math
 from typing import List, Sequence, Tuple
@@ -33,6 +34,7 @@ import torch.nn as nn
 from mmaction.models.utils.graph import (edge2mat, get_hop_distance,
                                          normalize_digraph)
 
+from .ctrgcn_fast import FastMultiScaleTCN
 from .ctrgcn_utils import MultiScaleTCN, residual_branch
 
 
@@ -300,6 +302,8 @@ class HDGCNBlock(nn.Module):
         aha_k (int): Neighbours of the EdgeConv of A-HA. Defaults to 3.
     """
 
+    tcn_cls = MultiScaleTCN
+
     def __init__(self,
                  in_channels: int,
                  out_channels: int,
@@ -313,8 +317,8 @@ class HDGCNBlock(nn.Module):
                  aha_k: int = 3) -> None:
         super().__init__()
         self.gcn = HDGC(in_channels, out_channels, A, pool, edge_k, aha_k)
-        self.tcn = MultiScaleTCN(out_channels, out_channels, kernel_size,
-                                 stride, dilations)
+        self.tcn = self.tcn_cls(out_channels, out_channels, kernel_size,
+                                stride, dilations)
         self.relu = nn.ReLU(inplace=True)
         self.residual = residual_branch(in_channels, out_channels, stride,
                                         residual)
@@ -325,3 +329,10 @@ class HDGCNBlock(nn.Module):
         if self.residual is not None:
             y = y + self.residual(x)
         return self.relu(y)
+
+
+class FastHDGCNBlock(HDGCNBlock):
+    """:class:`HDGCNBlock` with the multi-scale TCN of ``ctrgcn_fast``
+    (:class:`~.ctrgcn_fast.FastMultiScaleTCN`): same parameters."""
+
+    tcn_cls = FastMultiScaleTCN
