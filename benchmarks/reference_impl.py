@@ -14,9 +14,11 @@ as mmfrhead in the layout the original uses:
   one-hot masks, per-class means as ``f @ L1-normalised mask`` and the
   prototypes stored ``[H, K]``.
 
-It is not part of the package: :func:`build_mmfrhead` builds the mmfrhead
-model of a shape and :func:`load_from_fast` copies its weights into this
-one, so that both compute the same function, which
+It is not part of the package, and differs from the package's plain blocks
+(``mmfrhead.models.utils.ctrgcn_utils``, one convolution per role) in that
+layout only: :func:`build_mmfrhead` builds the mmfrhead model of a shape
+(either ``impl``) and :func:`load_from_mmfrhead` copies its weights into
+this one, so that both compute the same function, which
 ``tests/benchmarks/test_reference_equivalence.py`` checks and
 ``benchmarks/step_time.py`` times.
 """
@@ -373,18 +375,24 @@ class RefModel(nn.Module):
         return F.cross_entropy(logits, label) + w_cl_loss * cl
 
 
-def build_mmfrhead(layout: str, num_person: int, num_frames: int,
-                   num_joints: int, num_classes: int,
-                   with_fr: bool) -> nn.Module:
+def build_mmfrhead(layout: str,
+                   num_person: int,
+                   num_frames: int,
+                   num_joints: int,
+                   num_classes: int,
+                   with_fr: bool,
+                   impl: str = 'fast') -> nn.Module:
     """mmfrhead's CTR-GCN recognizer (``FRRecognizer`` with FR Head on the
     blocks 1, 5, 8 and 10 when ``with_fr``, else ``RecognizerGCN``), built
-    from a config dict as in the configs."""
+    from a config dict as in the configs, with the backbone's ``impl``."""
     from mmaction.registry import MODELS
     cfg = dict(
         type='FRRecognizer' if with_fr else 'RecognizerGCN',
         backbone=dict(
-            type='CTRGCN', graph_cfg=dict(layout=layout),
-            num_person=num_person),
+            type='CTRGCN',
+            graph_cfg=dict(layout=layout),
+            num_person=num_person,
+            impl=impl),
         cls_head=dict(
             type='GCNHead', num_classes=num_classes, in_channels=256))
     if with_fr:
@@ -395,27 +403,27 @@ def build_mmfrhead(layout: str, num_person: int, num_frames: int,
     return MODELS.build(cfg)
 
 
-def build_reference(fast_model: nn.Module,
+def build_reference(model: nn.Module,
                     num_frame: int) -> Tuple[RefModel, float]:
-    """A :class:`RefModel` shaped like ``fast_model`` (an mmfrhead
+    """A :class:`RefModel` shaped like ``model`` (an mmfrhead
     ``RecognizerGCN`` / ``FRRecognizer`` with a ``CTRGCN`` backbone and a
     ``GCNHead``), with its weights; returns it and the FR loss weight."""
-    backbone = fast_model.backbone
+    backbone = model.backbone
     A = backbone.gcn[0].gcn.PA.detach()
-    fr = getattr(fast_model, 'fr_head', None)
+    fr = getattr(model, 'fr_head', None)
     cl_kwargs = None
     if fr is not None:
         loss = fr.spatial_losses[0]
         cl_kwargs = dict(
             alp=loss.alpha,
             tmp=loss.temperature,
-            mom=loss.momentum,
+            mom=loss.memory.momentum,
             version=loss.version,
             pred_threshold=loss.pred_threshold,
             use_p_map=loss.confidence_weighting)
     ref = RefModel(
         A,
-        fast_model.cls_head.num_classes,
+        model.cls_head.num_classes,
         backbone.num_person,
         num_frame,
         in_channels=backbone.in_channels,
@@ -423,7 +431,7 @@ def build_reference(fast_model: nn.Module,
         multi_cl_weights=fr.stage_weights if fr is not None else
         (0.1, 0.2, 0.5, 1.0),
         cl_kwargs=cl_kwargs)
-    load_from_fast(ref, fast_model)
+    load_from_mmfrhead(ref, model)
     return ref, (fr.loss_weight if fr is not None else 0.)
 
 
@@ -486,10 +494,11 @@ def _load_tcn(ref_tcn: RefMultiScaleTCN, tcn: nn.Module) -> None:
 
 
 @torch.no_grad()
-def load_from_fast(ref_model: RefModel, fast_model: nn.Module) -> RefModel:
+def load_from_mmfrhead(ref_model: RefModel, model: nn.Module) -> RefModel:
     """Copy the weights (parameters and buffers: batch-norm statistics and
-    FR prototypes) of an mmfrhead recognizer into ``ref_model``."""
-    backbone = fast_model.backbone
+    FR prototypes) of an mmfrhead recognizer (either ``impl``) into
+    ``ref_model``."""
+    backbone = model.backbone
     _copy_module(ref_model.data_bn, backbone.data_bn)
     ref_blocks = [getattr(ref_model, f'l{i}') for i in range(1, 11)]
     for ref_block, block in zip(ref_blocks, backbone.gcn):
@@ -503,8 +512,8 @@ def load_from_fast(ref_model: RefModel, fast_model: nn.Module) -> RefModel:
         _load_tcn(ref_block.tcn1, block.tcn)
         if isinstance(ref_block.residual, nn.Sequential):
             _copy_module(ref_block.residual, block.residual)
-    _copy_module(ref_model.fc, fast_model.cls_head.fc)
-    fr = getattr(fast_model, 'fr_head', None)
+    _copy_module(ref_model.fc, model.cls_head.fc)
+    fr = getattr(model, 'fr_head', None)
     if ref_model.use_fr and fr is not None:
         stages = (ref_model.ren_low, ref_model.ren_mid, ref_model.ren_high,
                   ref_model.ren_fin)
@@ -518,5 +527,5 @@ def load_from_fast(ref_model: RefModel, fast_model: nn.Module) -> RefModel:
                                   (ref_stage.ren_tempor,
                                    fr.temporal_losses[s])):
                 _copy_module(ref_ren.cl_fc, loss.projection)
-                ref_ren.avg_f = loss.prototypes.detach().t().clone()
+                ref_ren.avg_f = loss.memory.prototypes.detach().t().clone()
     return ref_model
