@@ -8,8 +8,9 @@ _base_ = './sgd_70e.py'
 
 train_cfg = dict(max_epochs=65)
 param_scheduler = [
-    # Factors 0.2, 0.4, 0.6, 0.8 for epochs 0-3, then 1.0 from epoch 4.
-    dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=4),
+    # Factors 0.2, 0.4, 0.6, 0.8 for epochs 0-3 and 1.0 from epoch 4 on
+    # (MMEngine's LinearLR reaches its end factor at epoch end - 1).
+    dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=5),
     dict(
         type='MultiStepLR',
         milestones=[50],
