@@ -41,6 +41,31 @@ def test_config_builds(name):
         assert len(model.fr_head.stage_shapes) == 4
 
 
+FR_CONFIGS = [n for n in CONFIGS if '_frhead_' in n]
+
+
+@pytest.mark.parametrize('name', FR_CONFIGS)
+def test_fr_configs_share_the_fr_lines(name):
+    # Every FR config is its baseline plus the FR overlay and a clip shape.
+    overlay = Config.fromfile(CONFIG_DIR / '_base_' / 'models' / 'frhead.py')
+    cfg = Config.fromfile(CONFIG_DIR / name)
+    model = cfg.model.to_dict()
+    assert model.items() >= overlay.frhead.to_dict().items()
+    baseline = CONFIG_DIR / name.replace('_frhead', '')
+    if baseline.exists():  # the others inherit MMAction2's configs
+        baseline = Config.fromfile(baseline)
+        assert model == dict(
+            baseline.model.to_dict(),
+            **overlay.frhead.to_dict(),
+            clip_shape=model['clip_shape'])
+        if 'clip_shape' in baseline:  # set by mmfrhead's dataset bases
+            assert model['clip_shape'] == baseline.clip_shape
+    dataset = cfg.train_dataloader.dataset
+    pipeline = dataset.get('dataset', dataset).pipeline
+    assert pipeline[-2]['type'] == 'FormatGCNInput'
+    assert pipeline[-2]['num_person'] == model['clip_shape'][0]
+
+
 @pytest.fixture(scope='module')
 def ntu_ann(fixtures_dir, tmp_path_factory):
     """The raw NTU fixture converted, listed in every split."""
