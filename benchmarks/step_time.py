@@ -24,20 +24,18 @@ next to wall time: on a shared machine it is the steadier of the two.
 Usage::
 
     python benchmarks/step_time.py [--repeats 7] [--threads 2]
-        [--device cpu|cuda] [--amp] [--shapes ucla ntu] [--no-data]
+        [--device cpu|cuda] [--amp] [--impl fast|plain]
+        [--shapes ucla ntu] [--no-data]
 """
 import argparse
 import os.path as osp
 import statistics
-import sys
 import tempfile
 import time
 from typing import Callable, Dict, List, Optional
 
 import torch
-
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from reference_impl import build_mmfrhead, build_reference  # noqa: E402
+from reference_impl import build_mmfrhead, build_reference
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHAPES = {
@@ -180,7 +178,7 @@ class Bench:
     """Models, inputs and step functions of one shape."""
 
     def __init__(self, shape: dict, device: torch.device, amp: bool,
-                 compile_fast: bool) -> None:
+                 compile_fast: bool, impl: str) -> None:
         from mmaction.structures import ActionDataSample
         self.shape, self.device, self.amp = shape, device, amp
         B, M, T, V, K = (shape['batch'], shape['persons'], shape['frames'],
@@ -195,8 +193,8 @@ class Bench:
         self.models = {}
         self.w_cl = {}
         for with_fr in (False, True):
-            fast = build_mmfrhead(shape['layout'], M, T, V, K,
-                                  with_fr).to(device)
+            fast = build_mmfrhead(shape['layout'], M, T, V, K, with_fr,
+                                  impl).to(device)
             ref, w_cl = build_reference(fast.cpu(), T)
             fast, ref = fast.to(device), ref.to(device)
             suffix = '+FR' if with_fr else ''
@@ -322,7 +320,7 @@ def fmt_ratio(num: Dict[str, float], den: Dict[str, float]) -> str:
 
 def run_shape(key: str, args, device: torch.device) -> dict:
     shape = SHAPES[key]
-    bench = Bench(shape, device, args.amp, args.compile)
+    bench = Bench(shape, device, args.amp, args.compile, args.impl)
     timer = Timer(device)
     train = round_robin({n: bench.train_step(n)
                          for n in TRAIN_VARIANTS}, args.repeats, args.warmup,
@@ -389,9 +387,9 @@ def report(results: List[dict], data: Optional[dict], args,
     if device.type == 'cuda':
         where += f' ({torch.cuda.get_device_name()})'
     add(f'{where}, {torch.get_num_threads()} threads, torch '
-        f'{torch.__version__}, {"AMP bf16" if args.amp else "fp32"}; median '
-        f'of {args.repeats} runs after {args.warmup} warm-up; wall ms '
-        '(process CPU ms in brackets)')
+        f'{torch.__version__}, {"AMP bf16" if args.amp else "fp32"}, '
+        f"mmfrhead impl='{args.impl}'; median of {args.repeats} runs after "
+        f'{args.warmup} warm-up; wall ms (process CPU ms in brackets)')
     add('')
     add('Training step (forward + backward + SGD step):')
     add('')
@@ -473,6 +471,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         '--amp', action='store_true', help='bfloat16 autocast (both models)')
     parser.add_argument(
+        '--impl',
+        default='fast',
+        choices=['fast', 'plain'],
+        help="the mmfrhead backbone's implementation (default: fast)")
+    parser.add_argument(
         '--compile',
         action='store_true',
         help='torch.compile the mmfrhead recognizers (opt-in)')
@@ -492,9 +495,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
-    from mmaction.utils import register_all_modules
-
-    import mmfrhead  # noqa: F401  (stack fixes, registers the modules)
+    from mmfrhead.utils import register_all_modules
     register_all_modules()
     device = torch.device(args.device)
     results = []
