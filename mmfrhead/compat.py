@@ -12,7 +12,8 @@ that importing and running MMAction2's models needs; :mod:`mmfrhead.models`
 calls it before it imports them, so every way of registering mmfrhead
 (:func:`mmfrhead.utils.register_all_modules`, ``custom_imports`` in a
 config) applies them. :func:`setup_cpu_distributed` fixes a config for a
-CPU ``torchrun``; ``tools/train.py`` and ``tools/test.py`` call it.
+CPU ``torchrun``; ``tools/train.py`` and ``tools/test.py`` call it through
+:func:`mmfrhead.apis.cli.apply_runner_args`.
 """
 import importlib.metadata
 import importlib.util
