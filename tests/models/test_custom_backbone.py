@@ -97,8 +97,9 @@ model = dict(
         type='SkeletonPreprocessor', layout='nw_ucla', feats=['j']),
     backbone=dict(type='TinyGCN', num_joints=20),
     cls_head=dict(type='GCNHead', num_classes=10, in_channels=32),
-    # one stage weight (lambda) per tapped stage
-    fr_head=dict(type='FRHead', num_classes=10, stage_weights=(0.5, 1.0)),
+    # one stage weight (lambda) per tapped stage; the class count is the
+    # classifier's
+    fr_head=dict(type='FRHead', stage_weights=(0.5, 1.0)),
     taps=('stages.0', 'stages.1'),
     clip_shape=(1, 52, 20, 3))  # (M, T, V, C) from the pipeline
 """
