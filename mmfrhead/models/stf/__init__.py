@@ -1,0 +1,3 @@
+from .focus import SpatioTemporalFocus
+
+__all__ = ['SpatioTemporalFocus']
