@@ -1,0 +1,51 @@
+import pytest
+import torch
+
+from mmfrhead.models import CTRGCN, STFCTRGCN, StageTaps
+
+pytestmark = pytest.mark.usefixtures('one_thread')
+
+SMALL = dict(
+    graph_cfg=dict(layout='nw_ucla', mode='spatial'),
+    num_person=1,
+    base_channels=8)
+
+
+def test_same_parameters_and_function_as_ctrgcn():
+    torch.manual_seed(0)
+    stf = STFCTRGCN(**SMALL)
+    x = torch.randn(2, 1, 12, 20, 3)
+    stf.eval()
+    # The plain blocks compute exactly as CTR-GCN's; the fast ones sum in
+    # another order.
+    for impl, tol in (('plain', 1e-6), ('fast', 1e-3)):
+        plain = CTRGCN(impl=impl, **SMALL)
+        assert plain.state_dict().keys() == stf.state_dict().keys()
+        plain.load_state_dict(stf.state_dict())
+        plain.eval()
+        with torch.no_grad():
+            torch.testing.assert_close(
+                plain(x).contiguous(), stf(x), rtol=tol, atol=tol)
+
+
+def test_adjacency_tap():
+    torch.manual_seed(0)
+    backbone = STFCTRGCN(stf_stages=(4, 9), **SMALL)
+    assert [type(b.gcn).__name__ for b in backbone.gcn].count(
+        'STFCTRGCNUnit') == 2
+    taps = StageTaps(['gcn.4.gcn.adjacency', 'gcn.9.gcn.adjacency'])
+    with taps.capture(backbone) as adjacencies:
+        backbone(torch.randn(2, 1, 12, 20, 3))
+    assert [tuple(a.shape) for a in adjacencies] == [(2, 3, 16, 20, 20),
+                                                     (2, 3, 32, 20, 20)]
+    # alpha starts at 0: the adjacency is the learnable topology PA,
+    # initialised to the physical graph.
+    PA = backbone.gcn[4].gcn.PA
+    torch.testing.assert_close(adjacencies[0][1, :, 5], PA.detach())
+    torch.testing.assert_close(PA.detach(),
+                               torch.tensor(backbone.graph.A).float())
+
+
+def test_bad_stages():
+    with pytest.raises(ValueError, match='stf_stages'):
+        STFCTRGCN(stf_stages=(10, ), **SMALL)
