@@ -8,7 +8,7 @@ _base_ = [
 custom_imports = dict(
     imports=[
         'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation'
+        'mmfrhead.evaluation', 'mmfrhead.engine'
     ],
     allow_failed_imports=False)
 # (M, T, V, C) of MMAction2's pipeline: UniformSampleFrames(clip_len=100).

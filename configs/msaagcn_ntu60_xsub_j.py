@@ -6,7 +6,7 @@ _base_ = 'mmaction::skeleton/2s-agcn/2s-agcn_8xb16-joint-u100-80e_ntu60-xsub-key
 custom_imports = dict(
     imports=[
         'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation'
+        'mmfrhead.evaluation', 'mmfrhead.engine'
     ],
     allow_failed_imports=False)
 model = dict(backbone=dict(gcn_attention=True))

@@ -6,7 +6,7 @@ _base_ = 'mmaction::_base_/default_runtime.py'
 custom_imports = dict(
     imports=[
         'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation'
+        'mmfrhead.evaluation', 'mmfrhead.engine'
     ],
     allow_failed_imports=False)
 

@@ -10,4 +10,5 @@ from .losses import *  # noqa: E402,F401,F403
 from .necks import *  # noqa: E402,F401,F403
 from .recognizers import *  # noqa: E402,F401,F403
 from .stf import *  # noqa: E402,F401,F403
+from .selfsup import *  # noqa: E402,F401,F403
 from .utils import *  # noqa: E402,F401,F403
