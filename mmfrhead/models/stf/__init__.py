@@ -2,9 +2,10 @@ from .focus import SpatioTemporalFocus
 from .losses import (STFAdjacencyLoss, STFCoherenceLoss, STFDivergenceLoss,
                      STFExplorationLoss)
 from .stf_ctrgcn import STFCTRGCN, STFCTRGCNBlock, STFCTRGCNUnit
+from .stf_recognizer import STFFRRecognizer, STFMixin, STFRecognizer
 
 __all__ = [
     'SpatioTemporalFocus', 'STFAdjacencyLoss', 'STFCoherenceLoss',
     'STFDivergenceLoss', 'STFExplorationLoss', 'STFCTRGCN', 'STFCTRGCNBlock',
-    'STFCTRGCNUnit'
+    'STFCTRGCNUnit', 'STFFRRecognizer', 'STFMixin', 'STFRecognizer'
 ]

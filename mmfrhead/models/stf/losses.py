@@ -150,16 +150,20 @@ class STFExplorationLoss(STFLoss):
     @contextmanager
     def masked_pass(self, model: nn.Module) -> Iterator[None]:
         """Run the masked forward pass with the batch norms as configured."""
+        if self.bn_stats == 'update':
+            yield
+            return
         norms = [m for m in model.modules() if isinstance(m, _BatchNorm)]
-        momenta = [m.momentum for m in norms]
-        if self.bn_stats == 'frozen':
-            for m in norms:
-                m.momentum = 0.  # running stats keep their values
+        saved = [(m.momentum, m.num_batches_tracked) for m in norms]
+        for m in norms:
+            m.momentum = 0.  # running stats keep their values
+            if m.num_batches_tracked is not None:
+                m.num_batches_tracked = m.num_batches_tracked.clone()
         try:
             yield
         finally:
-            for m, momentum in zip(norms, momenta):
-                m.momentum = momentum
+            for m, (momentum, tracked) in zip(norms, saved):
+                m.momentum, m.num_batches_tracked = momentum, tracked
 
     def forward(self, masked_scores: torch.Tensor,
                 classes: torch.Tensor) -> torch.Tensor:
