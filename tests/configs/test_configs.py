@@ -10,11 +10,11 @@ import mmengine
 import pytest
 import torch
 from mmaction.registry import DATASETS, MODELS
-from mmaction.utils import register_all_modules
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from mmfrhead.datasets.ntu_skeleton_file import load_annotation
+from mmfrhead.utils import register_all_modules
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
 CONFIGS = sorted(p.name for p in CONFIG_DIR.glob('*.py'))
