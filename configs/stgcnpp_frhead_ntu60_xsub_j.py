@@ -2,14 +2,8 @@
 # with MMAction2's own recipe (100 sampled frames, 80 epochs).
 _base_ = [
     'mmaction::skeleton/stgcnpp/stgcnpp_8xb16-joint-u100-80e_ntu60-xsub-keypoint-3d.py',  # noqa: E501
-    '_base_/models/frhead.py'
+    '_base_/models/frhead.py', '_base_/mmfrhead_imports.py'
 ]
 
-custom_imports = dict(
-    imports=[
-        'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation', 'mmfrhead.engine'
-    ],
-    allow_failed_imports=False)
 # (M, T, V, C) of MMAction2's pipeline: UniformSampleFrames(clip_len=100).
 model = dict(_base_.frhead, clip_shape=(2, 100, 25, 3))

@@ -1,14 +1,4 @@
-_base_ = 'mmaction::_base_/default_runtime.py'
-
-# The modules that register mmfrhead's models (applying the stack fixes
-# first), transforms, metric and hook, for tools/train.py, tools/test.py and
-# MMAction2's own tools alike (mmfrhead.utils.REGISTERING_MODULES).
-custom_imports = dict(
-    imports=[
-        'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation', 'mmfrhead.engine'
-    ],
-    allow_failed_imports=False)
+_base_ = ['mmaction::_base_/default_runtime.py', './mmfrhead_imports.py']
 
 default_hooks = dict(
     checkpoint=dict(
