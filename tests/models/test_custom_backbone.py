@@ -86,10 +86,7 @@ _base_ = [
 ]
 
 custom_imports = dict(
-    imports=[
-        'mmfrhead.models', 'mmfrhead.datasets.transforms',
-        'mmfrhead.evaluation'
-    ],
+    imports=[*_base_.custom_imports.imports],
     allow_failed_imports=False)
 model = dict(
     type='FRRecognizer',
