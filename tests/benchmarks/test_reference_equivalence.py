@@ -17,12 +17,11 @@ import copy
 
 import pytest
 import torch
-from mmaction.structures import ActionDataSample
-from mmaction.utils import register_all_modules
-
-import mmfrhead  # noqa: F401
 from benchmarks.reference_impl import (build_mmfrhead, build_reference,
                                        load_from_mmfrhead)
+from mmaction.structures import ActionDataSample
+
+from mmfrhead.utils import register_all_modules
 
 register_all_modules()
 
