@@ -268,12 +268,12 @@ def data_throughput(batches: int, model_samples_per_s: float) -> dict:
     data_root = osp.join(osp.dirname(REPO), 'shared', 'data', 'nw_ucla')
     tmp = tempfile.TemporaryDirectory()
     ann_file, source = None, None
+    from mmfrhead.datasets.nw_ucla_json_file import convert_ucla
     try:
-        from mmfrhead.datasets.nw_ucla import convert_ucla
         ann_file = osp.join(tmp.name, 'nw_ucla_3d.pkl')
         convert_ucla(osp.join(data_root, 'all_sqe'), ann_file)
         source = 'convert_ucla(all_sqe)'
-    except (ImportError, OSError, ValueError) as e:
+    except (OSError, ValueError) as e:
         print(f'convert_ucla unavailable ({e}); using nw_ucla_3d.pkl')
         ann_file = osp.join(data_root, 'nw_ucla_3d.pkl')
         source = 'nw_ucla_3d.pkl'
