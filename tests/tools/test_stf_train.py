@@ -1,12 +1,15 @@
-"""STF configs trained and resumed with MMEngine's Runner on real NW-UCLA
-sequences (the small subset and model of ``test_train.small_config``)."""
+"""STF configs trained and resumed on real NW-UCLA sequences (the small
+subset and model of ``test_train.small_config``): CTR-GCN + STF through
+``tools/train.py`` (then ``--resume``), CTR-GCN + STF + FR Head through
+MMEngine's Runner."""
 import json
+import sys
 from pathlib import Path
 
 import pytest
 import torch
 from mmengine.runner import Runner
-from test_train import small_config  # tests/tools is on sys.path
+from test_train import run_tool, small_config  # tests/tools on sys.path
 
 STF_KEYS = ('loss_stf_e', 'loss_stf_c', 'loss_stf_d', 'loss_stf_g')
 
@@ -23,30 +26,49 @@ def stf_small_config(config, ann_file, work_dir, max_epochs):
 
 
 def logged_keys(work_dir: Path, epoch: int) -> set:
-    keys = set()
+    """Keys of the training records of ``epoch``, and that one run has them.
+    """
+    keys, runs = set(), 0
     for scalars in work_dir.glob('*/vis_data/scalars.json'):
-        for line in scalars.read_text().splitlines():
-            record = json.loads(line)
-            if record.get('epoch') == epoch and 'loss' in record:
-                keys |= set(record)
+        records = [
+            r for r in map(json.loads,
+                           scalars.read_text().splitlines())
+            if r.get('epoch') == epoch and 'loss' in r
+        ]
+        runs += bool(records)
+        for record in records:
+            keys |= set(record)
+    assert runs == 1  # the resumed run did not train epoch 1 again
     return keys
 
 
-@pytest.mark.parametrize(
-    'config', ['ctrgcn_stf_ucla_j.py', 'ctrgcn_stf_frhead_ucla_j.py'])
-def test_stf_trains_and_resumes(config, ucla_subset, tmp_path):
+def train(cfg, tool: bool, resume: bool = False) -> None:
+    if not tool:
+        cfg.resume = resume
+        Runner.from_cfg(cfg).train()
+        return
+    cfg.dump(cfg.filename)
+    args = ['--resume'] if resume else []
+    result = run_tool(sys.executable, 'tools/train.py', cfg.filename, *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize('config, tool', [('ctrgcn_stf_ucla_j.py', True),
+                                          ('ctrgcn_stf_frhead_ucla_j.py',
+                                           False)])
+def test_stf_trains_and_resumes(config, tool, ucla_subset, tmp_path):
     cfg = stf_small_config(config, ucla_subset, tmp_path / 'run', 1)
-    Runner.from_cfg(cfg).train()
+    train(cfg, tool)
     work_dir = Path(cfg.work_dir)
     assert (work_dir / 'epoch_1.pth').exists()
     assert not set(STF_KEYS) & logged_keys(work_dir, 1)  # start_epoch=1
 
-    cfg.resume = True
     cfg.train_cfg.max_epochs = 2
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    assert runner.epoch == 2
+    train(cfg, tool, resume=True)
+    assert (work_dir / 'last_checkpoint').read_text().strip().endswith(
+        'epoch_2.pth')
     keys = logged_keys(work_dir, 2)
+    logged_keys(work_dir, 1)  # still from the first run only
     assert set(STF_KEYS) <= keys
     assert ('loss_fr' in keys) == ('frhead' in config)
     first = torch.load(work_dir / 'epoch_1.pth')

@@ -128,3 +128,13 @@ def test_second_order_gradcheck():
 def test_bad_option():
     with pytest.raises(ValueError, match='pooling'):
         SpatioTemporalFocus(pooling='max')
+
+
+def test_maps_are_fp32_under_autocast():
+    model = TwoBlockToy()
+    x = torch.randn(N * M, C_IN, T, V)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        scores, feats = model(x)
+        assert feats[0].dtype == torch.bfloat16
+        maps = SpatioTemporalFocus()(scores, torch.tensor([1, 3]), feats)
+    assert all(m.dtype == torch.float32 for m in maps)
