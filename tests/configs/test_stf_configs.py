@@ -28,9 +28,10 @@ def test_config_inherits_its_baseline_and_builds(name):
                            name.replace('_stf', '', 1))  # its baseline
     fr = '_frhead_' in name
     assert cfg.model.type == ('STFFRRecognizer' if fr else 'STFRecognizer')
-    assert cfg.model.backbone.type == 'STFCTRGCN'
-    for key in ('graph_cfg', 'num_person'):
-        assert cfg.model.backbone[key] == base.model.backbone[key]
+    assert cfg.model.backbone.type == 'STF' + base.model.backbone.type
+    for key, value in base.model.backbone.items():
+        if key != 'type':
+            assert cfg.model.backbone[key] == value
     assert cfg.model.cls_head == base.model.cls_head
     assert cfg.train_dataloader == base.train_dataloader
     assert cfg.param_scheduler == base.param_scheduler
