@@ -1,4 +1,5 @@
+from .knn_monitor import KNNMonitorHook, knn_top1
 from .nnm_switch import NNMSwitchHook
 from .queue_check import QueueCheckHook
 
-__all__ = ['NNMSwitchHook', 'QueueCheckHook']
+__all__ = ['KNNMonitorHook', 'NNMSwitchHook', 'QueueCheckHook', 'knn_top1']

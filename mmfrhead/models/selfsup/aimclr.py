@@ -157,10 +157,10 @@ class AimCLR(BaseModel):
     def predict(self, inputs: torch.Tensor,
                 data_samples: OptSampleList = None) -> OptSampleList:
         """Data samples with the first view's pooled features as
-        ``features``."""
+        ``pooled_features``."""
         feats = self.extract_feat(inputs[:, 0])
         for sample, feat in zip(data_samples, feats):
-            sample.set_field(feat, 'features')
+            sample.set_field(feat, 'pooled_features')
         return data_samples
 
     def forward(self,
@@ -168,7 +168,8 @@ class AimCLR(BaseModel):
                 data_samples: OptSampleList = None,
                 mode: str = 'tensor'):
         """``'loss'``: the loss dict; ``'predict'``: data samples with
-        features; ``'tensor'``: pooled features ``(B, C)`` of view 0."""
+        ``pooled_features``; ``'tensor'``: pooled features ``(B, C)`` of
+        view 0."""
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'predict':

@@ -1,0 +1,103 @@
+from typing import Dict, List
+
+import torch
+from mmaction.models import RecognizerGCN
+from mmaction.registry import MODELS
+from mmaction.utils import SampleList
+
+from .projection_mlp import pool_features
+
+
+@MODELS.register_module()
+class LinearProbeGCN(RecognizerGCN):
+    """A classifier on a frozen, pre-trained GCN encoder (linear evaluation).
+
+    AimCLR's linear evaluation: the backbone (e.g. loaded with
+    ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.')``)
+    gets no gradient and stays in ``eval()`` mode in training too (batch
+    norms use their pre-trained statistics, dropout is off); only the head
+    (``GCNHead``: ``Linear(256, classes)``) learns. The head reads pooled
+    features ``(N, C)`` (as ``(N, 1, C, 1, 1)``, which ``GCNHead`` pools to
+    the same values).
+
+    With ``cache_features`` the pooled features of every sample are
+    computed once and kept by ``frame_dir`` (packed as a meta key), so each
+    later epoch costs only the head; this is exact when the pipeline is
+    deterministic (no augmentation), as in AimCLR's protocol.
+
+    Args:
+        backbone (dict): Encoder config.
+        cls_head (dict): Head config (``GCNHead``).
+        frozen (bool): Freeze the backbone and keep it in eval mode; False
+            fine-tunes everything. Defaults to True.
+        cache_features (bool): Cache the frozen features by ``frame_dir``.
+            Needs ``frozen``. Defaults to True.
+        **kwargs: Other arguments of ``RecognizerGCN``.
+    """
+
+    def __init__(self,
+                 backbone: Dict,
+                 cls_head: Dict,
+                 frozen: bool = True,
+                 cache_features: bool = True,
+                 **kwargs) -> None:
+        super().__init__(backbone=backbone, cls_head=cls_head, **kwargs)
+        if cache_features and not frozen:
+            raise ValueError('cache_features needs frozen=True: a trained '
+                             'backbone changes its features')
+        self.frozen = frozen
+        self.cache_features = cache_features
+        self.cache: Dict[str, torch.Tensor] = {}
+        if frozen:
+            self.backbone.requires_grad_(False).eval()
+
+    def train(self, mode: bool = True) -> 'LinearProbeGCN':
+        """Train mode for the head; the frozen backbone stays in eval."""
+        super().train(mode)
+        if self.frozen:
+            self.backbone.eval()
+        return self
+
+    def _keys(self, data_samples: SampleList) -> List[str]:
+        keys = [sample.metainfo.get('frame_dir') for sample in data_samples]
+        if None in keys:
+            raise ValueError(
+                'LinearProbeGCN(cache_features=True) needs the frame_dir of '
+                "every sample: pack it with PackActionInputs(meta_keys=("
+                "'frame_dir', ))")
+        return keys
+
+    def _compute(self, inputs: torch.Tensor) -> torch.Tensor:
+        bs, nc = inputs.shape[:2]
+        x = inputs.reshape((bs * nc, ) + inputs.shape[2:])
+        with torch.set_grad_enabled(not self.frozen and self.training):
+            return pool_features(self.backbone(x)).view(bs, nc, -1)
+
+    def pooled_features(self, inputs: torch.Tensor,
+                        data_samples: SampleList) -> torch.Tensor:
+        """Pooled features ``(B, num_clips, C)`` of ``(B, num_clips, M, T,
+        V, C)`` inputs, from the cache where they are in it."""
+        if not self.cache_features:
+            return self._compute(inputs)
+        keys = self._keys(data_samples)
+        missing = [i for i, key in enumerate(keys) if key not in self.cache]
+        if missing:
+            feats = self._compute(inputs[missing]).detach().cpu()
+            self.cache.update(zip((keys[i] for i in missing), feats))
+        return torch.stack([self.cache[key] for key in keys]).to(inputs)
+
+    def _head_input(self, inputs, data_samples) -> torch.Tensor:
+        feats = self.pooled_features(inputs, data_samples)
+        return feats.flatten(0, 1)[:, None, :, None, None]  # (BC, 1, C, 1, 1)
+
+    def loss(self, inputs: torch.Tensor, data_samples: SampleList,
+             **kwargs) -> dict:
+        """The head's loss on the (cached) frozen features."""
+        return self.cls_head.loss(
+            self._head_input(inputs, data_samples), data_samples)
+
+    def predict(self, inputs: torch.Tensor, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """The head's predictions on the (cached) frozen features."""
+        return self.cls_head.predict(
+            self._head_input(inputs, data_samples), data_samples)

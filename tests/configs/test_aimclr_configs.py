@@ -1,0 +1,59 @@
+"""The AimCLR configs build, inherit the shared bases and keep AimCLR's
+settings where they claim to."""
+from pathlib import Path
+
+import pytest
+from mmaction.registry import MODELS
+from mmengine.config import Config
+
+from mmfrhead.skeleton import get_layout
+from mmfrhead.utils import register_all_modules
+from mmfrhead.utils.setup_env import REGISTERING_MODULES
+
+register_all_modules()
+
+AIMCLR_DIR = Path(__file__).resolve().parents[2] / 'configs' / 'aimclr'
+CONFIGS = sorted(p.name for p in AIMCLR_DIR.glob('*.py'))
+# AimCLR's NTU flip order (feeder/tools.py)
+AIMCLR_NTU_FLIP = [
+    0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 16, 17, 18, 19, 12, 13, 14, 15, 20,
+    23, 24, 21, 22
+]
+
+
+def load(name):
+    return Config.fromfile(AIMCLR_DIR / name)
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_config_builds_its_model(name):
+    cfg = load(name)
+    assert cfg.custom_imports.imports == list(REGISTERING_MODULES)
+    cfg.model.backbone.pop('init_cfg', None)
+    model = MODELS.build(cfg.model)
+    expected = 'AimCLR' if 'pretrain' in name else 'LinearProbeGCN'
+    assert type(model).__name__ == expected
+
+
+@pytest.mark.parametrize('name', [c for c in CONFIGS if 'pretrain' in c])
+def test_pretraining_queue_fits_the_batch(name):
+    cfg = load(name)
+    assert cfg.model.queue_size % cfg.train_dataloader.batch_size == 0
+    assert cfg.train_dataloader.drop_last
+    assert cfg.val_dataloader is None and cfg.val_cfg is None
+
+
+def test_ucla_queue_is_smaller_than_its_training_set():
+    assert load('aimclr_pretrain_ucla_j.py').model.queue_size < 1020
+
+
+def test_ntu_keeps_aimclrs_hyper_parameters():
+    cfg = load('aimclr_pretrain_ntu60_xsub_j.py')
+    assert (cfg.model.queue_size, cfg.model.momentum,
+            cfg.model.temperature) == (32768, 0.999, 0.07)
+    assert cfg.train_cfg.max_epochs == 300
+    assert cfg.optim_wrapper.optimizer.lr == 0.1
+    linear = load('aimclr_linear_ntu60_xsub_j.py')
+    assert linear.optim_wrapper.optimizer.lr == 3.0
+    assert linear.param_scheduler[0].milestones == [80]
+    assert list(get_layout('nturgb+d').flip_order) == AIMCLR_NTU_FLIP
