@@ -3,6 +3,7 @@ subset and model of ``test_train.small_config``): CTR-GCN + STF through
 ``tools/train.py`` (then ``--resume``), CTR-GCN + STF + FR Head through
 MMEngine's Runner."""
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -78,3 +79,25 @@ def test_stf_trains_and_resumes(config, tool, ucla_subset, tmp_path):
     name = 'backbone.gcn.9.gcn.PA'
     assert not torch.equal(first['state_dict'][name],
                            second['state_dict'][name])
+
+
+@pytest.mark.parametrize('create_graph', [False, True])
+def test_stf_fr_dist_train_two_gloo_processes(create_graph, ucla_subset,
+                                              tmp_path):
+    cfg = stf_small_config('ctrgcn_stf_frhead_ucla_j.py', ucla_subset,
+                           tmp_path / 'dist', 1)
+    for loss in cfg.model.stf_losses.values():
+        loss.start_epoch = 0
+    cfg.model.focus_cfg.create_graph = create_graph
+    cfg.dump(cfg.filename)
+    with socket.socket() as s:  # a free port for the rendezvous
+        s.bind(('127.0.0.1', 0))
+        port = str(s.getsockname()[1])
+    result = run_tool(
+        'bash', 'tools/dist_train.sh', cfg.filename, '2', port=port)
+    assert result.returncode == 0, result.stderr[-3000:]
+    work_dir = Path(cfg.work_dir)
+    assert (work_dir / 'epoch_1.pth').exists()
+    log = next(work_dir.glob('*/*.log')).read_text()
+    assert 'GPU number: 2' in log  # MMEngine's name for the world size
+    assert set(STF_KEYS) | {'loss_fr'} <= logged_keys(work_dir, 1)
