@@ -31,8 +31,11 @@ def test_config_builds_its_model(name):
     assert cfg.custom_imports.imports == list(REGISTERING_MODULES)
     cfg.model.backbone.pop('init_cfg', None)
     model = MODELS.build(cfg.model)
-    expected = 'AimCLR' if 'pretrain' in name else 'LinearProbeGCN'
-    assert type(model).__name__ == expected
+    kinds = dict(
+        pretrain='AimCLR', linear='LinearProbeGCN',
+        finetune='RecognizerGCN', frhead='FRRecognizer')
+    assert type(model).__name__ == kinds[name.split('_')[1]]
+    assert type(model.backbone).__name__ == 'AimCLRSTGCN'
 
 
 @pytest.mark.parametrize('name', [c for c in CONFIGS if 'pretrain' in c])
@@ -57,3 +60,26 @@ def test_ntu_keeps_aimclrs_hyper_parameters():
     assert linear.optim_wrapper.optimizer.lr == 3.0
     assert linear.param_scheduler[0].milestones == [80]
     assert list(get_layout('nturgb+d').flip_order) == AIMCLR_NTU_FLIP
+
+
+@pytest.mark.parametrize('stream', ['b', 'jm'])
+def test_stream_configs_change_only_the_stream_and_checkpoint(stream):
+    for kind in ('pretrain', 'linear'):
+        joint = load(f'aimclr_{kind}_ucla_j.py')
+        other = load(f'aimclr_{kind}_ucla_{stream}.py')
+        assert other.model.data_preprocessor.feats == [stream]
+        other.model.data_preprocessor.feats = ['j']
+        if kind == 'linear':
+            checkpoint = other.model.backbone.init_cfg.checkpoint
+            assert f'aimclr_pretrain_ucla_{stream}/' in checkpoint
+            other.model.backbone.init_cfg.checkpoint = (
+                joint.model.backbone.init_cfg.checkpoint)
+        assert other.model == joint.model
+
+
+def test_fr_fine_tuning_starts_from_the_pretrained_encoder():
+    cfg = load('aimclr_frhead_finetune_ucla_j.py')
+    init = cfg.model.backbone.init_cfg
+    assert (init.type, init.prefix) == ('Pretrained', 'backbone.')
+    assert 'aimclr_pretrain_ucla_j/' in init.checkpoint
+    assert cfg.model.taps == ('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9')

@@ -118,3 +118,33 @@ def test_linear_evaluation_of_the_frozen_encoder(pretrained, ucla_subset,
     scalars = next((tmp_path / 'linear').glob('*/vis_data/scalars.json'))
     assert scalars.read_text().count('acc/top1') == 2
     assert list((tmp_path / 'linear').glob('best_acc_top1_epoch_*.pth'))
+
+
+def test_fr_head_fine_tuning_from_the_pretrained_encoder(
+        pretrained, ucla_subset, tmp_path):
+    """aimclr_frhead_finetune_ucla_j.py: FRRecognizer whose backbone starts
+    from the pre-trained query encoder, one epoch."""
+    from test_train import small_config
+    checkpoint = pretrained[0] / 'epoch_2.pth'
+    # small_config writes the config to '<work dir>_<config path>'
+    (tmp_path / 'aimclr' / 'ft_aimclr').mkdir(parents=True)
+    cfg = small_config('aimclr/aimclr_frhead_finetune_ucla_j.py',
+                       ucla_subset, tmp_path / 'aimclr' / 'ft', max_epochs=1)
+    cfg.model.backbone.update(WIDTHS)
+    cfg.model.backbone.init_cfg.checkpoint = str(checkpoint)
+    cfg.model.cls_head.in_channels = 16
+    runner = Runner.from_cfg(cfg)
+    runner.model.init_weights()  # what runner.train() starts with
+    start = {
+        k: v.clone()
+        for k, v in runner.model.backbone.state_dict().items()
+    }
+    pretrained_state = torch.load(checkpoint)['state_dict']
+    for key, value in start.items():
+        assert torch.equal(value, pretrained_state[f'backbone.{key}']), key
+    runner.train()
+    log = next((tmp_path / 'aimclr' / 'ft').glob('*/*.log')).read_text()
+    assert re.search(r'loss_cls: [\d.]+\s+loss_fr: [\d.]+', log)
+    weight = 'gcn.0.gcn.conv.weight'
+    assert not torch.equal(runner.model.backbone.state_dict()[weight],
+                           start[weight])
