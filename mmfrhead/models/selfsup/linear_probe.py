@@ -4,6 +4,7 @@ import torch
 from mmaction.models import RecognizerGCN
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
+from mmengine.runner.checkpoint import CheckpointLoader
 
 from .projection_mlp import pool_features
 
@@ -24,6 +25,12 @@ class LinearProbeGCN(RecognizerGCN):
     computed once and kept by ``frame_dir`` (packed as a meta key), so each
     later epoch costs only the head; this is exact when the pipeline is
     deterministic (no augmentation), as in AimCLR's protocol.
+
+    A frozen backbone must be loaded from a checkpoint: ``init_weights``
+    stops with a message naming the checkpoint and the prefix when its
+    ``init_cfg`` is not ``Pretrained`` or when the checkpoint lacks a
+    backbone tensor under the prefix (MMEngine would only log it and keep
+    random weights).
 
     Args:
         backbone (dict): Encoder config.
@@ -50,6 +57,36 @@ class LinearProbeGCN(RecognizerGCN):
         self.cache: Dict[str, torch.Tensor] = {}
         if frozen:
             self.backbone.requires_grad_(False).eval()
+
+    def _check_checkpoint(self) -> None:
+        """Every backbone tensor is in the pre-training checkpoint."""
+        init = self.backbone.init_cfg or {}
+        if init.get('type') != 'Pretrained' or not init.get('checkpoint'):
+            raise ValueError(
+                'a frozen LinearProbeGCN needs model.backbone.init_cfg = '
+                "dict(type='Pretrained', checkpoint=..., prefix='backbone.')"
+                f', got {init or None}')
+        path, prefix = init['checkpoint'], init.get('prefix', '')
+        checkpoint = CheckpointLoader.load_checkpoint(path, 'cpu')
+        state = checkpoint.get('state_dict', checkpoint)
+        missing = [
+            k for k, v in self.backbone.state_dict().items()
+            if not k.endswith('num_batches_tracked') and (
+                prefix + k not in state or state[prefix + k].shape != v.shape)
+        ]
+        if missing:
+            raise ValueError(
+                f'{path} has no encoder weights for the frozen backbone '
+                f'under the prefix {prefix!r} (model.backbone.init_cfg): '
+                f'{len(missing)} tensors missing or mis-shaped, e.g. '
+                f'{prefix}{missing[0]}')
+
+    def init_weights(self) -> None:
+        """Load the backbone (checked when frozen) and initialise the
+        head."""
+        if self.frozen:
+            self._check_checkpoint()
+        super().init_weights()
 
     def train(self, mode: bool = True) -> 'LinearProbeGCN':
         """Train mode for the head; the frozen backbone stays in eval."""
