@@ -148,3 +148,20 @@ def test_fr_head_fine_tuning_from_the_pretrained_encoder(
     weight = 'gcn.0.gcn.conv.weight'
     assert not torch.equal(runner.model.backbone.state_dict()[weight],
                            start[weight])
+
+
+def test_resumed_pretraining_continues_queue_and_key_encoder(
+        pretrained, tmp_path):
+    work_dir, _ = pretrained
+    config = next(work_dir.parent.glob('pretrain_*.py'))
+    resumed = tmp_path / 'resumed'
+    result = run_tool(sys.executable, 'tools/train.py', str(config),
+                      '--work-dir', str(resumed), '--resume',
+                      str(work_dir / 'epoch_2.pth'), '--cfg-options',
+                      'train_cfg.max_epochs=3')
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = next(resumed.glob('*/*.log')).read_text()
+    assert 'resumed epoch: 2' in log and 'Epoch(train) [1]' not in log
+    state = torch.load(resumed / 'epoch_3.pth')['state_dict']
+    assert state['key_encoder.steps'].item() == 15
+    assert state['queue.ptr'].item() == 8  # 15 batches of 8 in 16 slots

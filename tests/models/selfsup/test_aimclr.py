@@ -111,3 +111,18 @@ def test_queue_and_key_encoder_are_saved_and_resumed():
     resumed.load_state_dict(state)
     assert resumed.queue.ptr.item() == 4
     assert resumed.key_encoder.steps.item() == 1
+
+
+def test_streams_are_computed_per_view_after_augmentation():
+    from mmfrhead.models.data_preprocessors import skeleton_modality
+    from mmfrhead.skeleton import get_layout
+    model = tiny_aimclr(
+        data_preprocessor=dict(
+            type='SkeletonPreprocessor', layout='nw_ucla', feats=['b']))
+    clips = [torch.randn(3, 1, 8, 20, 3) for _ in range(2)]  # 3 views each
+    data = model.data_preprocessor(dict(inputs=clips, data_samples=None))
+    parents = torch.tensor(get_layout('nw_ucla').parents)
+    assert data['inputs'].shape == (2, 3, 1, 8, 20, 3)
+    for view in range(3):
+        expected = skeleton_modality(clips[1][view], parents, ['b'])
+        assert torch.equal(data['inputs'][1, view], expected)
