@@ -8,7 +8,7 @@ computed only from that epoch on. :class:`STFRecognizer` builds them
 through the ``MODELS`` registry.
 """
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -269,6 +269,12 @@ class STFDivergenceLoss(STFLoss):
         self.stage = stage
         self.classes = classes
         self.eps = eps
+
+    @property
+    def class_keys(self) -> Tuple[str, str]:
+        """The two class choices whose maps are compared."""
+        return (('pred', 'second') if self.classes == 'top2' else
+                ('label', 'confuser'))
 
     def forward(self, focus_a: torch.Tensor,
                 focus_b: torch.Tensor) -> torch.Tensor:

@@ -61,8 +61,9 @@ class STFMixin:
         self.stf_taps = StageTaps(('', ) + tuple(focus_stages) +
                                   tuple(adjacency_stages))
         self.stf_taps.modules(self.backbone)  # fail at build on a bad name
-        self.focus = MODELS.build(dict(dict(type='SpatioTemporalFocus'),
-                                       **focus_cfg))
+        focus_cfg = dict(focus_cfg)
+        focus_cfg.setdefault('type', 'SpatioTemporalFocus')
+        self.focus = MODELS.build(focus_cfg)
         self.stf_losses = torch.nn.ModuleDict(
             {role: MODELS.build(cfg)
              for role, cfg in stf_losses.items()})
@@ -80,10 +81,8 @@ class STFMixin:
             needs['pred'].add(active['exploration'].stage % K)
         if 'divergence' in active:
             loss = active['divergence']
-            first, second = (('pred', 'second') if loss.classes == 'top2'
-                             else ('label', 'confuser'))
-            needs[first].add(loss.stage % K)
-            needs[second].add(loss.stage % K)
+            for key in loss.class_keys:
+                needs[key].add(loss.stage % K)
         return needs
 
     def loss(self, inputs: torch.Tensor, data_samples: SampleList,
@@ -148,10 +147,9 @@ class STFMixin:
             losses[LOSS_KEYS['coherence']] = loss(a, b)
         if 'divergence' in active:
             loss = active['divergence']
-            first, second = (('pred', 'second') if loss.classes == 'top2'
-                             else ('label', 'confuser'))
-            losses[LOSS_KEYS['divergence']] = loss(
-                maps[first][loss.stage % K], maps[second][loss.stage % K])
+            first, second = (maps[key][loss.stage % K]
+                             for key in loss.class_keys)
+            losses[LOSS_KEYS['divergence']] = loss(first, second)
         if 'exploration' in active:
             loss = active['exploration']
             clips = inputs.reshape((-1, ) + inputs.shape[2:])  # N,M,T,V,C
