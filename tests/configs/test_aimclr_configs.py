@@ -35,7 +35,8 @@ def test_config_builds_its_model(name):
         pretrain='AimCLR', linear='LinearProbeGCN',
         finetune='RecognizerGCN', frhead='FRRecognizer')
     assert type(model).__name__ == kinds[name.split('_')[1]]
-    assert type(model.backbone).__name__ == 'AimCLRSTGCN'
+    encoder = 'CTRGCN' if 'ctrgcn' in name else 'AimCLRSTGCN'
+    assert type(model.backbone).__name__ == encoder
 
 
 @pytest.mark.parametrize('name', [c for c in CONFIGS if 'pretrain' in c])
@@ -83,3 +84,20 @@ def test_fr_fine_tuning_starts_from_the_pretrained_encoder():
     assert (init.type, init.prefix) == ('Pretrained', 'backbone.')
     assert 'aimclr_pretrain_ucla_j/' in init.checkpoint
     assert cfg.model.taps == ('gcn.0', 'gcn.4', 'gcn.7', 'gcn.9')
+
+
+@pytest.mark.parametrize('bench, classes', [('ntu60_xview', 60),
+                                            ('ntu120_xsub', 120),
+                                            ('ntu120_xset', 120)])
+def test_other_ntu_benchmarks_change_only_the_data(bench, classes):
+    split = bench.split('_')[1]
+    pretrain = load(f'aimclr_pretrain_{bench}_j.py')
+    assert pretrain.train_dataloader.dataset.split == f'{split}_train'
+    assert pretrain.model == load('aimclr_pretrain_ntu60_xsub_j.py').model
+    linear = load(f'aimclr_linear_{bench}_j.py')
+    assert linear.val_dataloader.dataset.split == f'{split}_val'
+    assert linear.test_dataloader.dataset.split == f'{split}_val'
+    assert linear.model.cls_head.num_classes == classes
+    assert bench in linear.model.backbone.init_cfg.checkpoint
+    for loader in (pretrain.train_dataloader, linear.val_dataloader):
+        assert bench.split('_')[0] in loader.dataset.ann_file

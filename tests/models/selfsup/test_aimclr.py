@@ -126,3 +126,19 @@ def test_streams_are_computed_per_view_after_augmentation():
     for view in range(3):
         expected = skeleton_modality(clips[1][view], parents, ['b'])
         assert torch.equal(data['inputs'][1, view], expected)
+
+
+def test_the_encoder_is_config_ctrgcn_pretrains():
+    model = tiny_aimclr(
+        backbone=dict(
+            type='CTRGCN',
+            graph_cfg=dict(layout='nw_ucla', mode='spatial'),
+            base_channels=8,
+            num_person=1,
+            impl='plain'),
+        neck=dict(
+            type='ProjectionMLP', in_channels=32, hid_channels=8,
+            out_channels=4))
+    losses = model(views(), mode='loss')
+    sum(losses.values()).backward()
+    assert all(torch.isfinite(v) for v in losses.values())
