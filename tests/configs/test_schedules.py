@@ -35,7 +35,7 @@ def test_ucla_schedule_follows_the_reference(name):
     lrs = []
     for _ in range(cfg.train_cfg.max_epochs):
         lrs.append(wrapper.get_lr()['lr'][0])
-        wrapper.optimizer.step()  # (no gradients: changes nothing)
+        wrapper.step()  # (no gradients: changes nothing)
         for scheduler in schedulers:
             scheduler.step()
     expected = [_reference_lr(e) for e in range(65)]
