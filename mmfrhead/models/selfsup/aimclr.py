@@ -33,7 +33,10 @@ class AimCLR(BaseModel):
 
     The key encoder is an ``ExponentialMovingAverage`` of backbone + neck
     updated before the key forward (``k = m k + (1 - m) q``), then the keys
-    are enqueued. ``predict`` and ``tensor`` modes give the pooled backbone
+    are enqueued. It copies the query's buffers at every update (batch-norm
+    statistics, adjacency), where AimCLR's key encoder keeps its own: both
+    run the key forward in training mode, on batch statistics, so the keys
+    are the same. ``predict`` and ``tensor`` modes give the pooled backbone
     features of the first view (for kNN monitoring and linear probes); the
     query backbone is ``backbone.``, so a classifier loads it with
     ``prefix='backbone.'``.

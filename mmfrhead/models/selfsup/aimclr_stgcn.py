@@ -66,7 +66,9 @@ class AimCLRSTGCN(STGCN):
             ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``;
             None for AimCLR's random initialisation. Defaults to None.
         **kwargs: Other arguments of ``STGCN`` (``num_stages``,
-            ``inflate_stages``, ``down_stages``, ``gcn_*``, ``tcn_*``).
+            ``inflate_stages``, ``down_stages``, ``gcn_*``, ``tcn_*``);
+            the ``gcn_*`` / ``tcn_*`` ones as single values, which the
+            replaced last block gets too.
     """
 
     def __init__(self,

@@ -1,4 +1,5 @@
-"""Checkpoints of the authors' AimCLR code, converted.
+"""Checkpoints of the authors' AimCLR code, converted (a basename of its own:
+tests/models/selfsup/test_aimclr_stgcn.py tests the encoder).
 
 The fixture holds random weights in AimCLR's pre-training layout (its
 adjacency ``A`` randomised too, so the test shows it is mapped), an input
