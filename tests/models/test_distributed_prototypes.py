@@ -1,10 +1,7 @@
 """FR prototypes stay identical on every rank of a real gloo process group."""
-import socket
-
 import numpy as np
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
+from _dist import run_ranks
 from mmaction.structures import ActionDataSample
 
 MODEL = dict(
@@ -20,18 +17,10 @@ MODEL = dict(
     clip_shape=(1, 8, 20, 3))
 
 
-def _train_rank(rank, world_size, port, queue):
+def _train_rank(rank):
     from mmaction.registry import MODELS
     from torch.nn.parallel import DistributedDataParallel
 
-    from mmfrhead.utils import register_all_modules
-    register_all_modules()
-    torch.set_num_threads(1)  # two processes share the CPU cores
-    dist.init_process_group(
-        'gloo',
-        init_method=f'tcp://127.0.0.1:{port}',
-        rank=rank,
-        world_size=world_size)
     torch.manual_seed(0)  # same weights and prototypes on both ranks
     model = MODELS.build(MODEL)
     start = {
@@ -55,35 +44,15 @@ def _train_rank(rank, world_size, port, queue):
         optim.zero_grad()
         sum(v for k, v in losses.items() if 'loss' in k).backward()
         optim.step()
-    # numpy arrays travel by value (tensors would go through shared memory
-    # that vanishes when this process exits).
     end = {
         k: v.numpy().copy()
         for k, v in model.state_dict().items() if 'prototypes' in k
     }
-    queue.put((rank, start, end))
-    dist.barrier()
-    dist.destroy_process_group()
+    return start, end
 
 
 def test_prototypes_identical_across_ranks():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    ctx = mp.get_context('spawn')
-    queue = ctx.Queue()
-    procs = [
-        ctx.Process(target=_train_rank, args=(rank, 2, port, queue))
-        for rank in range(2)
-    ]
-    for p in procs:
-        p.start()
-    results = dict((rank, (start, end))
-                   for rank, start, end in (queue.get(timeout=300)
-                                            for _ in procs))
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+    results = run_ranks(_train_rank)
     (start0, end0), (start1, end1) = results[0], results[1]
     assert end0.keys() == end1.keys() and len(end0) == 8
     for key in end0:
