@@ -16,7 +16,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmfrhead.apis import load_recognizer_checkpoint
-from mmfrhead.apis.cli import add_runner_args, apply_runner_args
+from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
+                               explain_missing_split)
 from mmfrhead.datasets.class_names import DATASET_CLASSES
 from mmfrhead.utils import register_all_modules
 
@@ -94,7 +95,8 @@ def main():
         runner.model) else runner.model
     load_recognizer_checkpoint(model, args.checkpoint)
     runner.logger.info(f'Loaded checkpoint {args.checkpoint}')
-    runner.test()
+    with explain_missing_split(cfg):
+        runner.test()
 
 
 if __name__ == '__main__':

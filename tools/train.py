@@ -9,7 +9,8 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmfrhead.apis.cli import add_runner_args, apply_runner_args
+from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
+                               explain_missing_split)
 from mmfrhead.utils import register_all_modules
 
 
@@ -74,7 +75,8 @@ def main():
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    with explain_missing_split(cfg):
+        runner.train()
     best = runner.message_hub.get_info('best_score')
     if best is not None:  # the first metric, acc/top1 for AccMetric
         runner.logger.info(f'best validation score {best:.4f}: '

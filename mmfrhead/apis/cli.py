@@ -4,12 +4,23 @@ Both take MMAction2's ``--work-dir``, ``--cfg-options``, ``--launcher`` and
 ``--local-rank`` and fold them into the config the same way.
 """
 import argparse
+import contextlib
 import os
 import os.path as osp
+import warnings
+from typing import Optional
 
+import mmengine
 from mmengine.config import Config, DictAction
 
 from mmfrhead.compat import setup_cpu_distributed
+from mmfrhead.datasets.dataset_meta import (DATASET_META_KEYS, LOADERS,
+                                            loader_datasets,
+                                            resolve_dataset_meta)
+
+# Top-level variables of the dataset bases: already written into the
+# dataset dicts when the config is read, so overriding them does nothing.
+BAKED_IN = ('ann_file', 'clip_len', 'clip_shape', 'dataset_type')
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +47,11 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
 def apply_runner_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Fold the arguments of :func:`add_runner_args` into ``cfg``.
 
-    ``--cfg-options`` are merged first; the work dir defaults to
+    ``--cfg-options`` are merged first, then ``dataset_meta`` is written
+    into its consumers (:func:`mmfrhead.datasets.dataset_meta.
+    resolve_dataset_meta`) and the schedule follows ``train_cfg.max_epochs``
+    (:func:`follow_max_epochs`); ``DatasetCheckHook`` checks the data
+    against the model before the first step; the work dir defaults to
     ``./work_dirs/<config name>``; a CPU-only ``pytorch`` launch gets gloo
     (see :func:`mmfrhead.compat.setup_cpu_distributed`). ``LOCAL_RANK`` is
     set from ``--local-rank`` when the launcher did not set it.
@@ -50,8 +65,20 @@ def apply_runner_args(cfg: Config, args: argparse.Namespace) -> Config:
         Config: ``cfg``.
     """
     os.environ.setdefault('LOCAL_RANK', str(getattr(args, 'local_rank', 0)))
+    max_epochs = cfg.get('train_cfg', {}).get('max_epochs')
     if args.cfg_options is not None:
+        for key in set(args.cfg_options) & set(BAKED_IN):
+            hint = f'dataset_meta.{key}' if key in DATASET_META_KEYS else (
+                'the dataset dicts')
+            warnings.warn(f'--cfg-options {key}=... changes nothing: the '
+                          f'config already copied {key} into its datasets '
+                          f'when it was read; set {hint} instead')
         cfg.merge_from_dict(args.cfg_options)
+    resolve_dataset_meta(cfg)
+    follow_max_epochs(cfg, max_epochs)
+    hooks = list(cfg.get('custom_hooks') or [])
+    if not any(h.get('type') == 'DatasetCheckHook' for h in hooks):
+        cfg.custom_hooks = hooks + [dict(type='DatasetCheckHook')]
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -60,3 +87,86 @@ def apply_runner_args(cfg: Config, args: argparse.Namespace) -> Config:
                                 osp.splitext(osp.basename(cfg.filename))[0])
     setup_cpu_distributed(cfg, args.launcher)
     return cfg
+
+
+def follow_max_epochs(cfg: Config, max_epochs: Optional[int] = None) -> Config:
+    """Make the epoch-based learning-rate schedule end at ``max_epochs``.
+
+    Schedulers that ended at the config's own ``max_epochs`` end at the new
+    ``train_cfg.max_epochs`` (e.g. one set by ``--cfg-options``). Then the
+    last epoch-based scheduler with an ``end`` must end at
+    ``train_cfg.max_epochs``: a schedule that stops earlier would train the
+    remaining epochs at its final learning rate, one that stops later would
+    never finish its decay. No scheduler may begin at or after its end.
+
+    Args:
+        cfg (Config): The config, modified in place.
+        max_epochs (int, optional): ``train_cfg.max_epochs`` of the config
+            as read from its file. Defaults to None: no scheduler follows.
+
+    Returns:
+        Config: ``cfg``.
+
+    Raises:
+        ValueError: The schedule ends at another epoch than
+            ``train_cfg.max_epochs`` or a scheduler begins at or after its
+            end, naming the scheduler's key.
+    """
+    new = cfg.get('train_cfg', {}).get('max_epochs')
+    schedulers = cfg.get('param_scheduler') or []
+    if isinstance(schedulers, dict):
+        schedulers = [schedulers]
+    ends = [(i, s) for i, s in enumerate(schedulers)
+            if s.get('by_epoch', True) and s.get('end') is not None]
+    if new is None or not ends:
+        return cfg
+    single = isinstance(cfg.param_scheduler, dict)
+    for i, scheduler in ends:
+        key = 'param_scheduler' if single else f'param_scheduler.{i}'
+        if max_epochs is not None and scheduler.end == max_epochs:
+            scheduler.end = new
+        begin = scheduler.get('begin', 0)
+        if begin >= scheduler.end:
+            raise ValueError(
+                f'{key} begins at epoch {begin}, not before its end '
+                f'{scheduler.end} (train_cfg.max_epochs = {new}): set '
+                f'train_cfg.max_epochs higher or change {key}.begin')
+    if scheduler.end != new:
+        raise ValueError(
+            f'{key}.end = {scheduler.end} but train_cfg.max_epochs = {new}: '
+            'the learning-rate schedule must end with the training; set '
+            f'{key}.end (and its milestones) to match')
+    return cfg
+
+
+@contextlib.contextmanager
+def explain_missing_split(cfg: Config):
+    """Turn the ``KeyError`` of a split missing from its annotation file
+    into a message that names the key to set and the splits there are.
+
+    MMAction2's ``PoseDataset`` reads its split when the runner builds it,
+    before any hook runs; the annotation file is read a second time only
+    when that fails.
+
+    Args:
+        cfg (Config): The config the runner was built from.
+
+    Raises:
+        SystemExit: A dataset's split is not in its annotation file.
+    """
+    try:
+        yield
+    except KeyError as error:
+        missing = error.args[0] if error.args else None
+        for loader in LOADERS:
+            for dataset in loader_datasets(cfg, loader):
+                if dataset.get('split') != missing:
+                    continue
+                splits = sorted(mmengine.load(dataset.ann_file)['split'])
+                if missing not in splits:
+                    raise SystemExit(
+                        f'split {missing!r} of {loader}_dataloader is not in '
+                        f'{dataset.ann_file}, which has {splits}; set '
+                        f'dataset_meta.{loader}_split (or '
+                        f'{loader}_dataloader.dataset...split)') from None
+        raise

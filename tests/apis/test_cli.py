@@ -1,8 +1,10 @@
 import argparse
 
+import pytest
 from mmengine.config import Config
 
-from mmfrhead.apis.cli import add_runner_args, apply_runner_args
+from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
+                               follow_max_epochs)
 
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'
 
@@ -28,3 +30,39 @@ def test_options_override_the_config(tmp_path):
     assert cfg.work_dir == str(tmp_path)
     assert cfg.train_dataloader.batch_size == 4
     assert cfg.model.fr_head.loss_weight == 0.2
+
+
+def test_dataset_meta_options_reach_every_loader():
+    args = _parse('--cfg-options', 'dataset_meta.ann_file=mine.pkl',
+                  'dataset_meta.val_split=v', 'dataset_meta.num_classes=5')
+    cfg = apply_runner_args(Config.fromfile(CONFIG), args)
+    assert cfg.train_dataloader.dataset.dataset.ann_file == 'mine.pkl'
+    assert cfg.test_dataloader.dataset.ann_file == 'mine.pkl'
+    assert cfg.test_dataloader.dataset.split == 'v'
+    assert cfg.model.cls_head.num_classes == 5
+    assert cfg.custom_hooks[-1].type == 'DatasetCheckHook'
+
+
+def test_a_baked_in_variable_warns_with_the_key_to_set():
+    args = _parse('--cfg-options', 'ann_file=mine.pkl')
+    with pytest.warns(UserWarning, match='dataset_meta.ann_file'):
+        apply_runner_args(Config.fromfile(CONFIG), args)
+
+
+def test_the_schedule_follows_max_epochs():
+    args = _parse('--cfg-options', 'train_cfg.max_epochs=7')
+    cfg = apply_runner_args(Config.fromfile(CONFIG), args)
+    assert [s.end for s in cfg.param_scheduler] == [1, 7]
+
+
+def test_a_schedule_ending_elsewhere_is_an_error(tmp_path):
+    cfg = Config.fromfile(CONFIG)
+    cfg.param_scheduler[1].end = 2
+    with pytest.raises(ValueError, match=r'param_scheduler\.1\.end = 2'):
+        follow_max_epochs(cfg)
+
+
+def test_a_schedule_beginning_after_the_training_is_an_error():
+    args = _parse('--cfg-options', 'train_cfg.max_epochs=1')
+    with pytest.raises(ValueError, match=r'param_scheduler\.1 begins at'):
+        apply_runner_args(Config.fromfile(CONFIG), args)
