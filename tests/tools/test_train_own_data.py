@@ -4,7 +4,6 @@ import pickle
 import sys
 
 import pytest
-
 from test_train import last_val_accuracy, run_tool
 
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'

@@ -5,9 +5,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 
-
 def _leaf_datasets(dataset) -> Iterator:
-    """The built datasets with a ``data_list`` inside dataset wrappers."""
+    """The built datasets inside dataset wrappers."""
     if hasattr(dataset, 'dataset'):  # RepeatDataset, ClassBalancedDataset
         yield from _leaf_datasets(dataset.dataset)
     elif hasattr(dataset, 'datasets'):  # ConcatDataset
