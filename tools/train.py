@@ -10,7 +10,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               explain_missing_split)
+                               explain_missing_split, warn_threads)
 from mmfrhead.utils import register_all_modules
 
 
@@ -74,6 +74,7 @@ def main():
     # also configs without mmfrhead's custom_imports (MMAction2's own)
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
+    warn_threads(cfg)
     runner = Runner.from_cfg(cfg)
     with explain_missing_split(cfg):
         runner.train()

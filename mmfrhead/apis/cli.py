@@ -11,6 +11,7 @@ import warnings
 from typing import Optional
 
 import mmengine
+import torch
 from mmengine.config import Config, DictAction
 
 from mmfrhead.compat import setup_cpu_distributed
@@ -170,3 +171,36 @@ def explain_missing_split(cfg: Config):
                         f'dataset_meta.{loader}_split (or '
                         f'{loader}_dataloader.dataset...split)') from None
         raise
+
+
+def warn_threads(cfg: Config) -> None:
+    """Warn when training asks for more threads than there are cores free.
+
+    The threads asked for are the intra-op threads of every training
+    process of this machine (``torch.get_num_threads()`` x
+    ``LOCAL_WORLD_SIZE``) plus their data workers (one thread each). The
+    cores free are those this process may use (``os.sched_getaffinity``)
+    less the load average of the last minute. On a busy CPU more threads
+    than cores make every step wait for the slowest thread. Only local
+    rank 0 warns.
+
+    Args:
+        cfg (Config): The training config (``train_dataloader.num_workers``).
+    """
+    if os.environ.get('LOCAL_RANK', '0') != '0':
+        return
+    processes = int(os.environ.get('LOCAL_WORLD_SIZE', 1))
+    threads = torch.get_num_threads()
+    workers = (cfg.get('train_dataloader') or {}).get('num_workers', 0)
+    asked = (threads + workers) * processes
+    cores = len(os.sched_getaffinity(0))
+    load = os.getloadavg()[0]
+    free = max(cores - load, 1.)
+    if asked > free:
+        warnings.warn(
+            f'{asked} threads asked for ({threads} intra-op threads + '
+            f'{workers} data workers, x {processes} processes) but about '
+            f'{free:.1f} of {cores} cores are free (load average '
+            f'{load:.1f}): a step will wait for threads that get no core. '
+            'Set OMP_NUM_THREADS=1 (and fewer train_dataloader.num_workers) '
+            'on a shared or small CPU.')

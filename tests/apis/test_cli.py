@@ -1,10 +1,12 @@
 import argparse
+import os
 
 import pytest
+import torch
 from mmengine.config import Config
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               follow_max_epochs)
+                               follow_max_epochs, warn_threads)
 
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'
 
@@ -66,3 +68,24 @@ def test_a_schedule_beginning_after_the_training_is_an_error():
     args = _parse('--cfg-options', 'train_cfg.max_epochs=1')
     with pytest.raises(ValueError, match=r'param_scheduler\.1 begins at'):
         apply_runner_args(Config.fromfile(CONFIG), args)
+
+
+def _machine(monkeypatch, cores, load, threads):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: set(range(cores)))
+    monkeypatch.setattr(os, 'getloadavg', lambda: (load, load, load))
+    monkeypatch.setattr(torch, 'get_num_threads', lambda: threads)
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    monkeypatch.delenv('LOCAL_WORLD_SIZE', raising=False)
+
+
+def test_threads_beyond_the_free_cores_warn(monkeypatch):
+    _machine(monkeypatch, cores=2, load=1.5, threads=2)
+    cfg = Config(dict(train_dataloader=dict(num_workers=2)))
+    with pytest.warns(UserWarning, match='OMP_NUM_THREADS=1'):
+        warn_threads(cfg)
+
+
+def test_one_thread_on_a_free_core_is_quiet(monkeypatch, recwarn):
+    _machine(monkeypatch, cores=2, load=0.5, threads=1)
+    warn_threads(Config(dict(train_dataloader=dict(num_workers=0))))
+    assert not recwarn.list
