@@ -17,6 +17,7 @@ CPU ``torchrun``; ``tools/train.py`` and ``tools/test.py`` call it through
 """
 import importlib.metadata
 import importlib.util
+import inspect
 import os
 import sys
 import types
@@ -192,22 +193,36 @@ def setup_cpu_distributed(cfg, launcher: str) -> None:
     CPU). On a machine without CUDA we therefore start the gloo process group
     ourselves from the launcher's environment variables (MMEngine skips its
     own initialisation when a group exists) and build DDP with
-    ``device_ids=None``. With CUDA present nothing is changed.
+    ``device_ids=None``. Without CUDA a run of any launcher gets gloo in
+    place of the default NCCL backend, so that the environment block of
+    the log does not claim NCCL. With CUDA present nothing is changed.
 
     Args:
         cfg (mmengine.Config): The config the Runner will be built from.
         launcher (str): The launcher. Only ``'pytorch'`` (torchrun) runs
             are changed; Slurm clusters have CUDA.
     """
-    if (launcher != 'pytorch' or torch.cuda.is_available()
-            or not needs_fix(CPU_DISTRIBUTED)):
+    if torch.cuda.is_available():
+        return
+    dist_cfg = cfg.get('env_cfg', {}).get('dist_cfg', {})
+    if dist_cfg.get('backend') == 'nccl':  # logged in the environment block
+        dist_cfg.backend = 'gloo'
+    if launcher != 'pytorch' or not needs_fix(CPU_DISTRIBUTED):
         return
     import torch.distributed as dist
     cfg.merge_from_dict({'env_cfg.dist_cfg.backend': 'gloo'})
     wrapper = cfg.get('model_wrapper_cfg') or dict(
         type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
-    wrapper.setdefault('broadcast_buffers', False)  # as MMEngine on GPUs
+    # No buffer broadcast before every forward, as MMEngine on GPUs; torch
+    # 2.13 deprecates ``broadcast_buffers`` for ``forward_sync_buffers``
+    # (which still syncs the buffers once, when DDP is built).
+    if 'broadcast_buffers' not in wrapper:
+        ddp_args = inspect.signature(
+            torch.nn.parallel.DistributedDataParallel).parameters
+        name = ('forward_sync_buffers' if 'forward_sync_buffers' in ddp_args
+                else 'broadcast_buffers')
+        wrapper.setdefault(name, False)
     cfg.model_wrapper_cfg = wrapper
     if dist.is_initialized():
         return

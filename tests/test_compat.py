@@ -177,6 +177,8 @@ def test_mmengine_still_needs_cuda_for_torchrun():
 def test_cpu_torchrun_gets_gloo_and_no_device_ids():
     out = _without_fix(
         """
+        import warnings
+        warnings.simplefilter('always')
         import torch
         from mmengine.config import Config
         from mmengine.model import MMDistributedDataParallel
@@ -190,12 +192,21 @@ def test_cpu_torchrun_gets_gloo_and_no_device_ids():
         print('wrapped')
     """, _torchrun_env())
     assert 'gloo None\nwrapped' in out, out
+    assert 'broadcast_buffers' not in out, out
 
 
 def test_other_launchers_are_left_alone():
     cfg = Config(dict())
     compat.setup_cpu_distributed(cfg, 'none')
     assert 'model_wrapper_cfg' not in cfg and 'env_cfg' not in cfg
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='a CPU-only run')
+def test_a_cpu_run_does_not_claim_nccl():
+    cfg = Config(dict(env_cfg=dict(dist_cfg=dict(backend='nccl'))))
+    compat.setup_cpu_distributed(cfg, 'none')
+    assert cfg.env_cfg.dist_cfg.backend == 'gloo'
+    assert 'model_wrapper_cfg' not in cfg
 
 
 # --- harmless warnings of mmcv-lite 2.1.0 and mmengine 0.10.7 ---------------
