@@ -27,6 +27,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmfrhead
+from mmfrhead.apis.cli import check_config
 from mmfrhead.converters import (PROTOTYPE_NOTE, as_state_dict, check_fits,
                                  convert_aimclr_stgcn, convert_frhead_ctrgcn)
 
@@ -104,6 +105,8 @@ def main():
         choices=['auto', *FORMATS],
         help='layout of src (default: detected from its keys)')
     args = parser.parse_args()
+    if args.config is not None:
+        check_config(args.config)
     try:
         convert(args.src, args.dst, args.config, args.format)
     except ValueError as err:

@@ -2,6 +2,7 @@
 # Test on NPROC processes: bash tools/dist_test.sh CONFIG CHECKPOINT NPROC [args]
 set -e
 CONFIG=$1
+[ -f "$CONFIG" ] || { echo "config file not found: $CONFIG" >&2; exit 1; }
 CHECKPOINT=$2
 NPROC=$3
 PORT=${PORT:-29500}

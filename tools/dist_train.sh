@@ -4,6 +4,7 @@
 # GPUs use NCCL; without CUDA each process trains on the CPU with gloo.
 set -e
 CONFIG=$1
+[ -f "$CONFIG" ] || { echo "config file not found: $CONFIG" >&2; exit 1; }
 NPROC=$2
 PORT=${PORT:-29500}
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \

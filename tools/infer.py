@@ -15,7 +15,9 @@ import argparse
 
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
+from mmfrhead.apis.cli import check_config
 from mmfrhead.datasets.class_names import DATASET_CLASSES
+from mmfrhead.datasets.nw_ucla_json_file import load_ucla_label
 from mmfrhead.utils import register_all_modules
 
 
@@ -39,8 +41,11 @@ def parse_args():
 
 
 def infer(args):
+    check_config(args.config)
     register_all_modules(init_default_scope=False)
     sequence = load_skeleton(args.input, args.index, args.name)
+    if args.input.lower().endswith('.json'):  # NW-UCLA records its label
+        sequence['label'] = load_ucla_label(args.input)
     model = init_recognizer(args.config, args.checkpoint, args.device)
     result = infer_skeleton(model, sequence, name=args.input)
     num_classes = len(result.pred_score)
@@ -52,8 +57,11 @@ def infer(args):
     persons, frames, joints = sequence['keypoint'].shape[:3]
     print(f'{sequence["frame_dir"]} ({args.input}): {persons} person(s), '
           f'{frames} frames, {joints} joints')
-    if sequence.get('label') is not None and class_names:
-        print(f'ground truth: {class_names[sequence["label"]]}')
+    label = sequence.get('label')
+    if label is not None:
+        known = class_names and label < len(class_names)
+        name = class_names[label] if known else f'class {label}'
+        print(f'ground truth: {name} (label {label})')
     print(f'top-{args.top_k} classes:')
     for rank, (label, name, prob) in enumerate(
             top_k_classes(result.pred_score, args.top_k, class_names), 1):

@@ -17,7 +17,7 @@ from mmengine.runner import Runner
 
 from mmfrhead.apis import load_recognizer_checkpoint
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               explain_missing_split)
+                               check_config, explain_missing_split)
 from mmfrhead.datasets.class_names import DATASET_CLASSES
 from mmfrhead.utils import register_all_modules
 
@@ -85,6 +85,7 @@ def add_score_dump(cfg, args):
 
 def main():
     args = parse_args()
+    check_config(args.config)
     # also configs without mmfrhead's custom_imports (MMAction2's own)
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)

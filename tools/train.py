@@ -10,7 +10,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               explain_missing_split, warn_threads)
+                               check_config, explain_missing_split,
+                               warn_threads)
 from mmfrhead.utils import register_all_modules
 
 
@@ -71,6 +72,7 @@ def merge_args(cfg, args):
 
 def main():
     args = parse_args()
+    check_config(args.config)
     # also configs without mmfrhead's custom_imports (MMAction2's own)
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)

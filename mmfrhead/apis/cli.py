@@ -24,6 +24,23 @@ from mmfrhead.datasets.dataset_meta import (DATASET_META_KEYS, LOADERS,
 BAKED_IN = ('ann_file', 'clip_len', 'clip_shape', 'dataset_type')
 
 
+def check_config(path: str) -> str:
+    """Stop with one line when a tool's config file does not exist.
+
+    Args:
+        path (str): The config path given on the command line.
+
+    Returns:
+        str: ``path``.
+
+    Raises:
+        SystemExit: ``path`` is not a file.
+    """
+    if not osp.isfile(path):
+        raise SystemExit(f'config file not found: {path}')
+    return path
+
+
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
     """Add ``--work-dir``, ``--cfg-options``, ``--launcher`` and
     ``--local-rank`` to a tool's parser.

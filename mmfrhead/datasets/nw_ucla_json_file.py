@@ -99,6 +99,22 @@ def load_ucla_json(path: PathType) -> np.ndarray:
     return _to_array(_read_json(path)['skeletons'], path)
 
 
+def load_ucla_label(path: PathType) -> Optional[int]:
+    """The 0-based label a raw NW-UCLA file records, if it has a valid one.
+
+    Args:
+        path (str | Path): A raw NW-UCLA ``.json`` file.
+
+    Returns:
+        int | None: ``label - 1``, or None when the file has no integer
+        label in ``1..10``.
+    """
+    label = _read_json(Path(path)).get('label')
+    if type(label) is not int or not 1 <= label <= len(UCLA_CLASSES):
+        return None
+    return label - 1
+
+
 def _load_annotation(path: Path) -> dict:
     """Build the PoseDataset annotation of one file; ValueError if broken."""
     name = _NAME_PATTERN.fullmatch(path.stem)

@@ -21,6 +21,7 @@ def test_infer_prints_five_named_classes(model, ucla_json_dir):
     assert result.returncode == 0, result.stderr[-3000:]
     assert f'a01_s01_e00_v03 ({json_file}): 1 person(s), 27 frames, 20 ' \
         'joints' in result.stdout
+    assert f'ground truth: {UCLA_CLASSES[0]} (label 0)' in result.stdout
     rows = re.findall(r'^\s+(\d)\. (.+?)\s+([\d.]+) %  \(label (\d+)\)$',
                       result.stdout, re.M)
     assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5]
