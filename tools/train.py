@@ -11,7 +11,7 @@ from mmengine.runner import Runner
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
                                check_config, explain_missing_split,
-                               warn_threads)
+                               note_previous_run, warn_threads)
 from mmfrhead.utils import register_all_modules
 
 
@@ -77,6 +77,7 @@ def main():
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     warn_threads(cfg)
+    note_previous_run(cfg.work_dir, args.resume)
     runner = Runner.from_cfg(cfg)
     with explain_missing_split(cfg):
         runner.train()

@@ -221,3 +221,38 @@ def warn_threads(cfg: Config) -> None:
             f'{load:.1f}): a step will wait for threads that get no core. '
             'Set OMP_NUM_THREADS=1 (and fewer train_dataloader.num_workers) '
             'on a shared or small CPU.')
+
+
+def note_previous_run(work_dir: str, resume: Optional[str]) -> None:
+    """Say what a training run does with an earlier run in its work dir.
+
+    MMEngine writes every run's checkpoints and ``last_checkpoint`` into
+    the work dir: a run started from scratch there overwrites the earlier
+    run's checkpoints, and ``--resume`` without a path continues whatever
+    run ``last_checkpoint`` names (or starts from scratch when there is
+    none). Warns in the first two cases and the last; only local rank 0.
+
+    Args:
+        work_dir (str): The work dir of the run.
+        resume (str, optional): ``--resume`` of ``tools/train.py``:
+            ``'auto'``, a checkpoint path or None.
+    """
+    if os.environ.get('LOCAL_RANK', '0') != '0':
+        return
+    marker = osp.join(work_dir, 'last_checkpoint')
+    last = None
+    if osp.isfile(marker):
+        with open(marker) as f:
+            last = f.read().strip()
+    if resume is None and last is not None:
+        warnings.warn(
+            f'{work_dir} holds an earlier run (last_checkpoint: {last}); '
+            'this run starts from scratch and overwrites its checkpoints '
+            'there: pass --resume to continue it, or --work-dir for a new '
+            'folder')
+    elif resume == 'auto' and last is None:
+        warnings.warn(f'--resume: no last_checkpoint in {work_dir}; '
+                      'training starts from scratch')
+    elif resume == 'auto':
+        warnings.warn(f'--resume: continuing the run of {work_dir} from '
+                      f'{last} (its config must be this one)')

@@ -6,7 +6,8 @@ import torch
 from mmengine.config import Config
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               follow_max_epochs, warn_threads)
+                               follow_max_epochs, note_previous_run,
+                               warn_threads)
 
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'
 
@@ -89,3 +90,14 @@ def test_one_thread_on_a_free_core_is_quiet(monkeypatch, recwarn):
     _machine(monkeypatch, cores=2, load=0.5, threads=1)
     warn_threads(Config(dict(train_dataloader=dict(num_workers=0))))
     assert not recwarn.list
+
+
+def test_an_earlier_run_in_the_work_dir_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    with pytest.warns(UserWarning, match='no last_checkpoint'):
+        note_previous_run(str(tmp_path), 'auto')
+    (tmp_path / 'last_checkpoint').write_text('/old/epoch_3.pth')
+    with pytest.warns(UserWarning, match='starts from scratch and over'):
+        note_previous_run(str(tmp_path), None)
+    with pytest.warns(UserWarning, match='from /old/epoch_3.pth'):
+        note_previous_run(str(tmp_path), 'auto')
