@@ -46,6 +46,9 @@ NTU60_XVIEW_TRAIN_CAMERAS = (2, 3)
 NTU60_MAX_SETUP = 17
 NTU60_MAX_ACTION = 60
 BENCHMARKS = ('ntu60', 'ntu120')
+# The dataset's official lists of samples with missing skeletons (302 and
+# 535 names, NTU-120's including NTU-60's), one name a line.
+META_DIR = Path(__file__).parent / 'meta'
 BODY_SELECTIONS = ('denoise', 'energy')
 
 # SGN / CTR-GCN denoising thresholds.
@@ -436,6 +439,21 @@ def select_bodies(skeleton: dict,
 
 
 # ------------------------------------------------------------ names, splits --
+def missing_skeleton_list(benchmark: str) -> Path:
+    """The official list of samples with missing skeletons of a benchmark.
+
+    Args:
+        benchmark (str): ``'ntu60'`` or ``'ntu120'``.
+
+    Returns:
+        Path: The list file shipped in ``mmfrhead/datasets/meta``.
+    """
+    if benchmark not in BENCHMARKS:
+        raise ValueError(f'unknown benchmark {benchmark!r}, expected one of '
+                         f'{BENCHMARKS}')
+    return META_DIR / f'{benchmark}_samples_with_missing_skeletons.txt'
+
+
 def parse_sample_name(name: str) -> Dict[str, int]:
     """Parse an ``SsssCcccPpppRrrrAaaa`` sample name.
 

@@ -10,6 +10,7 @@ from mmfrhead.datasets.ntu_skeleton_file import (BODY_SELECTIONS,
                                                  build_splits, in_benchmark,
                                                  is_spread_noise,
                                                  load_annotation,
+                                                 missing_skeleton_list,
                                                  parse_sample_name,
                                                  read_skeleton, sample_splits,
                                                  select_bodies)
@@ -251,3 +252,13 @@ def test_names_and_splits():
         xsub_val=['S001C002P003R001A001'],
         xview_train=['S001C002P003R001A001'],
         xview_val=[NAME])
+
+
+def test_the_official_missing_skeleton_lists_ship():
+    names = {
+        benchmark: set(
+            missing_skeleton_list(benchmark).read_text().split())
+        for benchmark in ('ntu60', 'ntu120')
+    }
+    assert len(names['ntu60']) == 302 and len(names['ntu120']) == 535
+    assert names['ntu60'] <= names['ntu120']

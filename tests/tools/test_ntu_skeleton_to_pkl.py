@@ -158,3 +158,14 @@ def test_resume_skips_finished_shards(tmp_path, raw_file, monkeypatch):
     assert run(limit=None, resume=True) == names[2:]
     assert [a['frame_dir'] for a in load_pkl(out)['annotations']] == names
     assert run(limit=None, resume=True) == names  # nothing left to resume
+
+
+def test_the_official_missing_list_is_skipped_by_default(tmp_path, raw_file):
+    missing = 'S001C002P005R002A008'  # first of the official NTU-60 list
+    src = make_folder(tmp_path / 'raw', raw_file, [NAME, missing])
+    out = tmp_path / 'ntu.pkl'
+    argv = ['--src', str(src), '--out', str(out), '--workers', '1']
+    assert tool.main(argv) == 0
+    assert [a['frame_dir'] for a in load_pkl(out)['annotations']] == [NAME]
+    assert tool.main(argv + ['--ignore-list', 'none']) == 0
+    assert len(load_pkl(out)['annotations']) == 2

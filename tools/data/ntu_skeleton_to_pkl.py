@@ -17,9 +17,12 @@ arrive, in shards of ``--shard-size`` samples under ``OUT.parts/``; after an
 interruption, ``--resume`` skips the shards already written. The shards are
 merged into ``OUT`` at the end and removed. Malformed files and samples with
 no body in any frame (NTU's "missing skeletons") are skipped and listed in
-the final summary and in ``OUT.errors.txt``; ``--ignore-list`` skips the
-samples of the official missing-skeleton list (one name per line). The exit
-code is non-zero only when no sample was converted.
+the final summary and in ``OUT.errors.txt``. The samples of the
+benchmark's official missing-skeleton list (302 names for NTU-60, 535 for
+NTU-120, shipped in ``mmfrhead/datasets/meta``) are skipped by default;
+``--ignore-list FILE`` skips those of another list (one name a line) and
+``--ignore-list none`` converts every sample. The exit code is non-zero
+only when no sample was converted.
 """
 import argparse
 import itertools
@@ -37,7 +40,8 @@ from mmengine.utils import ProgressBar
 
 from mmfrhead.datasets.ntu_skeleton_file import (BENCHMARKS, BODY_SELECTIONS,
                                                  build_splits, convert_file,
-                                                 in_benchmark)
+                                                 in_benchmark,
+                                                 missing_skeleton_list)
 
 # (status, sample name, payload), see ``convert_file``.
 Result = Tuple[str, str, object]
@@ -65,7 +69,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=os.cpu_count() or 1,
         help='parsing processes (1 = no pool); default: os.cpu_count()')
     parser.add_argument(
-        '--ignore-list', help='file of sample names to skip, one a line')
+        '--ignore-list',
+        help='file of sample names to skip, one a line (default: the '
+        "benchmark's official missing-skeleton list; 'none': skip none)")
     parser.add_argument(
         '--resume',
         action='store_true',
@@ -310,13 +316,20 @@ def print_summary(summary: dict, out: str) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the conversion; return the exit code."""
     args = parse_args(argv)
+    ignore_list = args.ignore_list
+    if ignore_list is None:
+        ignore_list = str(missing_skeleton_list(args.benchmark))
+    elif ignore_list == 'none':
+        ignore_list = None
+    if ignore_list is not None:
+        print(f'skipping the samples listed in {ignore_list}')
     summary = convert_folder(
         args.src,
         args.out,
         benchmark=args.benchmark,
         body_selection=args.body_selection,
         workers=args.workers,
-        ignore_list=args.ignore_list,
+        ignore_list=ignore_list,
         resume=args.resume,
         shard_size=args.shard_size)
     print_summary(summary, args.out)
