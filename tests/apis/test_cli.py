@@ -1,5 +1,6 @@
 import argparse
 import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -101,3 +102,17 @@ def test_an_earlier_run_in_the_work_dir_is_named(tmp_path, monkeypatch):
         note_previous_run(str(tmp_path), None)
     with pytest.warns(UserWarning, match='from /old/epoch_3.pth'):
         note_previous_run(str(tmp_path), 'auto')
+
+
+def test_a_few_line_config_describes_a_new_dataset(tmp_path):
+    config = tmp_path / 'mine.py'
+    config.write_text(
+        "_base_ = ['{}']\n"
+        "dataset_meta = dict(ann_file='mine.pkl', train_split='train',\n"
+        "                    val_split='test', num_classes=20)\n".format(
+            Path(CONFIG).resolve()))
+    cfg = apply_runner_args(Config.fromfile(config), _parse())
+    assert cfg.train_dataloader.dataset.dataset.split == 'train'
+    assert cfg.val_dataloader.dataset.ann_file == 'mine.pkl'
+    assert cfg.test_dataloader.dataset.split == 'test'
+    assert cfg.model.cls_head.num_classes == 20
