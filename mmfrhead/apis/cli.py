@@ -111,11 +111,14 @@ def follow_max_epochs(cfg: Config, max_epochs: Optional[int] = None) -> Config:
     """Make the epoch-based learning-rate schedule end at ``max_epochs``.
 
     Schedulers that ended at the config's own ``max_epochs`` end at the new
-    ``train_cfg.max_epochs`` (e.g. one set by ``--cfg-options``). Then the
-    last epoch-based scheduler with an ``end`` must end at
-    ``train_cfg.max_epochs``: a schedule that stops earlier would train the
-    remaining epochs at its final learning rate, one that stops later would
-    never finish its decay. No scheduler may begin at or after its end.
+    ``train_cfg.max_epochs`` (e.g. one set by ``--cfg-options``); those
+    that would begin at or after it are dropped with a warning
+    (they would never act, e.g. the cosine decay after a one-epoch warm-up
+    of a one-epoch run). Then it warns, naming the key, when the last
+    epoch-based scheduler with an ``end`` does not end at
+    ``train_cfg.max_epochs`` (a config file that sets both): a schedule
+    that stops earlier trains the remaining epochs at its final learning
+    rate, one that stops later never finishes its decay.
 
     Args:
         cfg (Config): The config, modified in place.
@@ -124,35 +127,35 @@ def follow_max_epochs(cfg: Config, max_epochs: Optional[int] = None) -> Config:
 
     Returns:
         Config: ``cfg``.
-
-    Raises:
-        ValueError: The schedule ends at another epoch than
-            ``train_cfg.max_epochs`` or a scheduler begins at or after its
-            end, naming the scheduler's key.
     """
     new = cfg.get('train_cfg', {}).get('max_epochs')
-    schedulers = cfg.get('param_scheduler') or []
-    if isinstance(schedulers, dict):
-        schedulers = [schedulers]
-    ends = [(i, s) for i, s in enumerate(schedulers)
-            if s.get('by_epoch', True) and s.get('end') is not None]
-    if new is None or not ends:
+    single = isinstance(cfg.get('param_scheduler'), dict)
+    schedulers = [cfg.param_scheduler] if single else list(
+        cfg.get('param_scheduler') or [])
+    by_epoch = [s.get('by_epoch', True) for s in schedulers]
+    if new is None or not any(by_epoch):
         return cfg
-    single = isinstance(cfg.param_scheduler, dict)
-    for i, scheduler in ends:
+    kept = []
+    for i, scheduler in enumerate(schedulers):
         key = 'param_scheduler' if single else f'param_scheduler.{i}'
-        if max_epochs is not None and scheduler.end == max_epochs:
+        if by_epoch[i] and scheduler.get('begin', 0) >= new:
+            warnings.warn(f'{key} ({scheduler.type}) begins at epoch '
+                          f'{scheduler.get("begin", 0)}, not before '
+                          f'train_cfg.max_epochs = {new}: dropped')
+            continue
+        if by_epoch[i] and max_epochs is not None and scheduler.get(
+                'end') == max_epochs:
             scheduler.end = new
-        begin = scheduler.get('begin', 0)
-        if begin >= scheduler.end:
-            raise ValueError(
-                f'{key} begins at epoch {begin}, not before its end '
-                f'{scheduler.end} (train_cfg.max_epochs = {new}): set '
-                f'train_cfg.max_epochs higher or change {key}.begin')
-    if scheduler.end != new:
-        raise ValueError(
-            f'{key}.end = {scheduler.end} but train_cfg.max_epochs = {new}: '
-            'the learning-rate schedule must end with the training; set '
+        kept.append((key, scheduler, by_epoch[i]))
+    if len(kept) < len(schedulers):
+        cfg.param_scheduler = [s for _, s, _ in kept]
+    ends = [(key, s) for key, s, epoch in kept
+            if epoch and s.get('end') is not None]
+    if ends and ends[-1][1].end != new:
+        key, last = ends[-1]
+        warnings.warn(
+            f'{key}.end = {last.end} but train_cfg.max_epochs = {new}: the '
+            'learning-rate schedule does not end with the training; set '
             f'{key}.end (and its milestones) to match')
     return cfg
 

@@ -20,6 +20,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from mmfrhead.apis.cli import follow_max_epochs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOTYPES = 'fr_head.spatial_losses.0.memory.prototypes'
 
@@ -47,7 +49,9 @@ def small_config(config: str,
         loader.batch_size = 8
         loader.num_workers = 0
         loader.persistent_workers = False
+    shipped_epochs = cfg.train_cfg.max_epochs
     cfg.train_cfg.max_epochs = max_epochs
+    follow_max_epochs(cfg, shipped_epochs)  # as --cfg-options would
     cfg.default_hooks.logger.interval = 1
     cfg.work_dir = str(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -168,6 +172,8 @@ def test_dist_train_two_gloo_processes(ucla_subset, tmp_path):
     assert (work_dir / 'epoch_1.pth').exists()
     log = next(work_dir.glob('*/*.log')).read_text()
     assert 'Distributed launcher: pytorch' in log
+    assert "'backend': 'gloo'" in log and 'nccl' not in log
+    assert 'broadcast_buffers' not in result.stderr
     assert 'GPU number: 2' in log  # MMEngine's name for the world size
     # 40 training clips, 8 per process and step: 3 steps, not 5.
     assert 'Epoch(train) [1][3/3]' in log
