@@ -4,14 +4,17 @@ from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
-# Weights of the joint, bone, joint-motion and bone-motion streams in the
-# FR Head / CTR-GCN reference ``ensemble.py`` (applied to raw scores).
+# Weights of the streams in the reference code's ensemble scripts (applied to
+# raw scores): joint, bone, joint motion and bone motion in the FR Head /
+# CTR-GCN ``ensemble.py``; joint, bone and joint motion (AimCLR's three
+# streams, linear-evaluation logits) in AimCLR's ``ensemble_*.py``.
 PRESETS: Dict[str, Tuple[float, ...]] = {
     'ntu60_xsub': (2., 2., 1., 1.),
     'ntu60_xview': (0.6, 0.6, 0.4, 0.4),
     'ntu120_xsub': (0.6, 0.75, 0.3, 0.15),
     'ntu120_xset': (0.6, 0.75, 0.3, 0.15),
     'ucla': (0.6, 0.6, 0.4, 0.4),
+    'aimclr_3s': (0.6, 0.6, 0.4),
 }
 DEFAULT_GRID = (0., 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.)
 # Fused scores evaluated at once by search_weights: 2**25 float64 (256 MiB).

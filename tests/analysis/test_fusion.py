@@ -35,6 +35,7 @@ def test_fuse_scores_raw_and_softmax():
 
 def test_presets_are_the_reference_weights():
     assert PRESETS['ntu60_xsub'] == (2, 2, 1, 1)
+    assert PRESETS['aimclr_3s'] == (0.6, 0.6, 0.4)  # J, B, JM
     assert PRESETS['ntu60_xview'] == PRESETS['ucla'] == (0.6, 0.6, 0.4, 0.4)
     assert PRESETS['ntu120_xsub'] == PRESETS['ntu120_xset'] == (0.6, 0.75, 0.3,
                                                                 0.15)

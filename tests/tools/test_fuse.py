@@ -47,6 +47,22 @@ def test_fuse_raw_scores_equals_hand_computation(runs, tmp_path):
     assert 'raw scores, weights 0.7 0.3' in result.stdout
 
 
+def test_fuse_aimclr_preset_weights_three_streams(runs, tmp_path):
+    paths = [runs['fr']['dump'], runs['base']['dump'], runs['fr']['dump']]
+    out = tmp_path / 'fused.pkl'
+    result = run_tool('tools/analysis/fuse.py', *paths, '--preset',
+                      'aimclr_3s', '--out', out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    fr, base = map(load_dump, paths[:2])
+    fused = 0.6 * fr['logits'].astype(float) + 0.6 * base['logits'] + \
+        0.4 * fr['logits']
+    np.testing.assert_allclose(load_dump(out)['logits'], fused, rtol=1e-5)
+    result = run_tool('tools/analysis/fuse.py', *paths[:2], '--preset',
+                      'aimclr_3s')
+    assert result.returncode != 0
+    assert 'weights 3 dumps (J, B, JM), got 2' in result.stderr
+
+
 def test_fuse_softmax_equals_hand_computation(runs, tmp_path, capsys,
                                               monkeypatch):
     paths = [runs['fr']['dump'], runs['base']['dump']]

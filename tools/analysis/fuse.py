@@ -36,7 +36,8 @@ def parse_args():
         '--preset',
         choices=sorted(PRESETS),
         help='the reference weights of the joint, bone, joint-motion and '
-        f'bone-motion dumps, in this order: {presets}')
+        f'bone-motion dumps, in this order (AimCLR: the first three): '
+        f'{presets}')
     choice.add_argument(
         '--search-on',
         nargs='+',
@@ -61,10 +62,12 @@ def parse_args():
 def choose_weights(args, test_dumps):
     """The weights given, preset or searched on the validation dumps."""
     if args.preset:
-        if len(test_dumps) != 4:
-            raise ValueError(f'--preset {args.preset} weights 4 dumps (J, B, '
-                             f'JM, BM), got {len(test_dumps)}')
-        return PRESETS[args.preset]
+        weights = PRESETS[args.preset]
+        if len(test_dumps) != len(weights):
+            streams = ', '.join(('J', 'B', 'JM', 'BM')[:len(weights)])
+            raise ValueError(f'--preset {args.preset} weights {len(weights)} '
+                             f'dumps ({streams}), got {len(test_dumps)}')
+        return weights
     if args.search_on:
         if len(args.search_on) != len(test_dumps):
             raise ValueError(f'{len(args.search_on)} validation dumps for '
