@@ -9,7 +9,8 @@ without ``dataset_meta`` resolves to itself:
   (inside dataset wrappers such as ``RepeatDataset``).
 - ``train_split``, ``val_split``, ``test_split``: their ``split``;
   ``test_split`` defaults to ``val_split``.
-- ``num_classes``: ``model.cls_head.num_classes`` (FR Head reads it there).
+- ``num_classes``: ``model.cls_head.num_classes`` where the model has a
+  classifier (FR Head reads it there).
 - ``layout``: a name of :func:`mmfrhead.skeleton.get_layout`, for
   ``model.data_preprocessor.layout``, ``model.backbone.graph_cfg.layout``
   (the layout's graph dict where the config has a dict, as MMAction2's
@@ -103,7 +104,7 @@ def resolve_dataset_meta(cfg: Config) -> Config:
                 dataset.split = splits[f'{loader}_split']
             _resolve_pipeline(dataset.pipeline, meta)
     model = cfg.get('model', {})
-    if 'num_classes' in meta:
+    if 'num_classes' in meta and 'cls_head' in model:
         model.cls_head.num_classes = meta['num_classes']
     if 'layout' in meta:
         if 'data_preprocessor' in model:
