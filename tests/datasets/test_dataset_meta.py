@@ -65,3 +65,14 @@ def test_unknown_keys_are_named():
     cfg.dataset_meta = dict(classes=3)
     with pytest.raises(KeyError, match='classes'):
         resolve_dataset_meta(cfg)
+
+
+def test_a_resolved_ntu_config_builds_for_another_layout():
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile('configs/ctrgcn_frhead_ntu60_xsub_j.py')
+    cfg.dataset_meta = dict(layout='nw_ucla', num_person=1, num_classes=10)
+    resolve_dataset_meta(cfg)
+    model = MODELS.build(cfg.model)
+    assert model.clip_shape == (1, 64, 20, 3)
+    assert model.data_preprocessor.parents.numel() == 20
+    assert model.cls_head.num_classes == 10
