@@ -15,13 +15,18 @@ import torch
 from mmengine.config import Config, DictAction
 
 from mmfrhead.compat import setup_cpu_distributed
-from mmfrhead.datasets.dataset_meta import (DATASET_META_KEYS, LOADERS,
-                                            loader_datasets,
+from mmfrhead.datasets.dataset_meta import (LOADERS, loader_datasets,
                                             resolve_dataset_meta)
 
-# Top-level variables of the dataset bases: already written into the
-# dataset dicts when the config is read, so overriding them does nothing.
-BAKED_IN = ('ann_file', 'clip_len', 'clip_shape', 'dataset_type')
+# Top-level variables of the dataset bases, already written into the
+# dataset dicts when the config is read (so overriding them does nothing),
+# and what to set instead.
+BAKED_IN = {
+    'ann_file': 'dataset_meta.ann_file',
+    'clip_len': 'dataset_meta.clip_len',
+    'clip_shape': 'dataset_meta.clip_len, .layout or .num_person',
+    'dataset_type': 'the type of the dataset dicts',
+}
 
 
 def check_config(path: str) -> str:
@@ -85,12 +90,10 @@ def apply_runner_args(cfg: Config, args: argparse.Namespace) -> Config:
     os.environ.setdefault('LOCAL_RANK', str(getattr(args, 'local_rank', 0)))
     max_epochs = cfg.get('train_cfg', {}).get('max_epochs')
     if args.cfg_options is not None:
-        for key in set(args.cfg_options) & set(BAKED_IN):
-            hint = f'dataset_meta.{key}' if key in DATASET_META_KEYS else (
-                'the dataset dicts')
+        for key in sorted(set(args.cfg_options) & set(BAKED_IN)):
             warnings.warn(f'--cfg-options {key}=... changes nothing: the '
-                          f'config already copied {key} into its datasets '
-                          f'when it was read; set {hint} instead')
+                          f'config already copied {key} where it is used '
+                          f'when it was read; set {BAKED_IN[key]} instead')
         cfg.merge_from_dict(args.cfg_options)
     resolve_dataset_meta(cfg)
     follow_max_epochs(cfg, max_epochs)
