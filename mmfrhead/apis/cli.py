@@ -1,7 +1,11 @@
 """Command-line arguments shared by ``tools/train.py`` and ``tools/test.py``.
 
 Both take MMAction2's ``--work-dir``, ``--cfg-options``, ``--launcher`` and
-``--local-rank`` and fold them into the config the same way.
+``--local-rank`` and fold them into the config the same way, resolving
+``dataset_meta`` (a dataset described once) and the schedule's end after
+the options. The checks the tools share live here too: a missing config,
+a missing split, the threads of a training run and an earlier run in its
+work dir.
 """
 import argparse
 import contextlib
