@@ -3,14 +3,13 @@ subset and model of ``test_train.small_config``): CTR-GCN + STF through
 ``tools/train.py`` (then ``--resume``), CTR-GCN + STF + FR Head through
 MMEngine's Runner."""
 import json
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 import torch
 from mmengine.runner import Runner
-from test_train import run_tool, small_config  # tests/tools on sys.path
+from test_train import dist_train, run_tool, small_config  # tests/tools
 
 STF_KEYS = ('loss_stf_e', 'loss_stf_c', 'loss_stf_d', 'loss_stf_g')
 
@@ -90,14 +89,5 @@ def test_stf_fr_dist_train_two_gloo_processes(create_graph, ucla_subset,
         loss.start_epoch = 0
     cfg.model.focus_cfg.create_graph = create_graph
     cfg.dump(cfg.filename)
-    with socket.socket() as s:  # a free port for the rendezvous
-        s.bind(('127.0.0.1', 0))
-        port = str(s.getsockname()[1])
-    result = run_tool(
-        'bash', 'tools/dist_train.sh', cfg.filename, '2', port=port)
-    assert result.returncode == 0, result.stderr[-3000:]
-    work_dir = Path(cfg.work_dir)
-    assert (work_dir / 'epoch_1.pth').exists()
-    log = next(work_dir.glob('*/*.log')).read_text()
-    assert 'GPU number: 2' in log  # MMEngine's name for the world size
-    assert set(STF_KEYS) | {'loss_fr'} <= logged_keys(work_dir, 1)
+    dist_train(cfg.filename)
+    assert set(STF_KEYS) | {'loss_fr'} <= logged_keys(Path(cfg.work_dir), 1)

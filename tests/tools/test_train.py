@@ -71,6 +71,25 @@ def run_tool(*args, port='29500', timeout=300):
         timeout=timeout)
 
 
+def dist_train(config: str) -> str:
+    """Train ``config`` with ``tools/dist_train.sh`` on two gloo processes
+    (a free rendezvous port) and check it wrote its first checkpoint.
+
+    Returns:
+        tuple: The finished process of the tool and the text log.
+    """
+    with socket.socket() as s:  # a free port for the rendezvous
+        s.bind(('127.0.0.1', 0))
+        port = str(s.getsockname()[1])
+    result = run_tool('bash', 'tools/dist_train.sh', config, '2', port=port)
+    assert result.returncode == 0, result.stderr[-3000:]
+    work_dir = Path(Config.fromfile(config).work_dir)
+    assert (work_dir / 'epoch_1.pth').exists()
+    log = next(work_dir.glob('*/*.log')).read_text()
+    assert 'GPU number: 2' in log  # MMEngine's name for the world size
+    return result, log
+
+
 def last_val_accuracy(work_dir: Path) -> float:
     scalars = sorted(work_dir.glob('*/vis_data/scalars.json'))[-1]
     accs = [
@@ -162,19 +181,10 @@ def test_dist_train_two_gloo_processes(ucla_subset, tmp_path):
         ucla_subset,
         tmp_path / 'dist',
         max_epochs=1)
-    with socket.socket() as s:  # a free port for the rendezvous
-        s.bind(('127.0.0.1', 0))
-        port = str(s.getsockname()[1])
-    result = run_tool(
-        'bash', 'tools/dist_train.sh', cfg.filename, '2', port=port)
-    assert result.returncode == 0, result.stderr[-3000:]
-    work_dir = Path(cfg.work_dir)
-    assert (work_dir / 'epoch_1.pth').exists()
-    log = next(work_dir.glob('*/*.log')).read_text()
+    result, log = dist_train(cfg.filename)
     assert 'Distributed launcher: pytorch' in log
     assert "'backend': 'gloo'" in log and 'nccl' not in log
     assert 'broadcast_buffers' not in result.stderr
-    assert 'GPU number: 2' in log  # MMEngine's name for the world size
     # 40 training clips, 8 per process and step: 3 steps, not 5.
     assert 'Epoch(train) [1][3/3]' in log
 
