@@ -109,7 +109,8 @@ def test_load_recognizer_checkpoint_accepts_fr_and_stripped(
     prototypes = fr.fr_head.spatial_losses[0].memory.prototypes.clone()
     load_recognizer_checkpoint(fr, str(dst))  # FR weights missing
     _assert_same_deployed_weights(fr, model)
-    assert torch.equal(fr.fr_head.spatial_losses[0].memory.prototypes, prototypes)
+    assert torch.equal(fr.fr_head.spatial_losses[0].memory.prototypes,
+                       prototypes)
 
 
 def test_load_recognizer_checkpoint_refuses_a_misfit(fr_checkpoint, tmp_path):

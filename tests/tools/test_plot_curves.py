@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 from _tiny import load_tool, run_tool, tiny_models
 
-from mmfrhead.analysis.curves import (epoch_curves, load_scalars,
-                                      scalar_files)
+from mmfrhead.analysis.curves import epoch_curves, load_scalars, scalar_files
 
 
 @pytest.fixture(scope='module')

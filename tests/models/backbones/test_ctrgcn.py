@@ -177,4 +177,3 @@ def test_ctrgc_matches_per_subset_formula(cls, in_channels, out_channels,
     # alpha really scales the refinement (not only A is used)
     other = module(x, A, alpha * 0)
     assert not torch.allclose(other, out, atol=1e-3)
-
