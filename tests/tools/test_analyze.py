@@ -54,3 +54,17 @@ def test_analyze_report(runs, tmp_path):
     assert imread(tsne[0]).shape[:2] == (600, 1000)
     assert '- fr_val: pooled features' in report
     assert '- base_val: logits' in report
+
+
+def test_analyze_one_dump_is_its_own_baseline(runs, tmp_path):
+    """The README's single-dump form and the figure names it documents."""
+    out_dir = tmp_path / 'report'
+    result = run_tool('tools/analysis/analyze.py', '--dump',
+                      runs['fr']['dump'], '--classes', 'ucla',
+                      '--tsne-anchors', '3', '--out-dir', out_dir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = (out_dir / 'report.md').read_text()
+    assert _cells(report, 'fr_val (reference)')
+    assert sorted(p.name for p in out_dir.glob('*.png')) == [
+        'confusion_fr_val.png', 'tsne_3.png'
+    ]
