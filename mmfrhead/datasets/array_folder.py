@@ -227,7 +227,7 @@ def _label_ids(rows: List[dict], where: Dict[str, str],
             f'{where[name]}: sample {name!r} has label {labels[name]!r} but '
             f'{where[number]} (sample {number!r}) has the integer '
             f'{labels[number]!r}: use class names or 0-based ids, not both '
-            '(or give the class names with classes)'
+            '(or list the class names with classes / --classes)'
         ]
     if integers:
         for sample, label in labels.items():
@@ -237,7 +237,8 @@ def _label_ids(rows: List[dict], where: Dict[str, str],
             ids[sample] = int(label)
         return ids, None, errors
     names = sorted(set(labels.values()))
-    return {s: names.index(label) for s, label in labels.items()}, names, []
+    index = {name: i for i, name in enumerate(names)}
+    return {s: index[label] for s, label in labels.items()}, names, []
 
 
 def _split_value(value: str) -> str:
@@ -319,7 +320,7 @@ def _find_files(src_dir: Path, rows: List[dict], csv_file: Path,
         else:
             found[sample] = paths[0]
     warnings = [
-        f'{paths[0]}: sample {stem!r} has no row in {csv_file}; not converted'
+        f'{paths[0]} (sample {stem!r}): no row in {csv_file}; not converted'
         for stem, paths in files.items() if stem not in where
     ]
     return found, errors, warnings
@@ -348,6 +349,14 @@ def _check_rows(rows: List[dict],
             where[row['sample']] = line
             kept.append(row)
     return kept, where, errors
+
+
+def _in_sample(message: str, path: Path, sample: str) -> str:
+    """``'<path>: fault'`` as ``'<path> (sample <sample>): fault'``."""
+    prefix = f'{path}: '
+    if message.startswith(prefix):
+        message = message[len(prefix):]
+    return f'{path} (sample {sample!r}): {message}'
 
 
 # What must be the same for all samples: (what, value of an annotation).
@@ -379,7 +388,7 @@ def _check_consistent(annotations: List[dict],
             if get(anno) != common:
                 name = anno['frame_dir']
                 errors.append(
-                    f'{paths[name]}: sample {name!r}: inconsistent samples: '
+                    f'{paths[name]} (sample {name!r}): inconsistent samples: '
                     f'it has {_describe(what, get(anno))}, but '
                     f'{counts[common]} of the {len(annotations)} samples '
                     f'have {_describe(what, common)} (e.g. sample '
@@ -475,7 +484,7 @@ def convert_arrays(src_dir: PathType,
         try:
             keypoint, score = load_array_file(paths[sample])
         except ValueError as err:
-            errors.append(f'{err} (sample {sample!r})')
+            errors.append(_in_sample(str(err), paths[sample], sample))
             continue
         anno = dict(
             frame_dir=sample,
