@@ -10,7 +10,9 @@ from mmengine.config import Config
 
 STF_DIR = Path(__file__).resolve().parents[2] / 'configs' / 'stf'
 STF_LINES = STF_DIR / '_base_' / 'stf_ctrgcn.py'
-CONFIGS = sorted(p.name for p in STF_DIR.glob('*.py'))
+CONFIGS = sorted(p.name for p in STF_DIR.glob('*.py')
+                 if '_20pc' not in p.name)
+SCARCE = sorted(p.name for p in STF_DIR.glob('*_20pc.py'))
 TAG = re.compile(r'#.*\[[PIRUS]\]')
 
 
@@ -64,3 +66,28 @@ def test_every_option_is_set_and_tagged():
                 if re.match(rf'\s*{key}=', line)
             ]
             assert lines and all(TAG.search(line) for line in lines), key
+
+
+def test_the_four_stf_table_models_have_20_percent_configs():
+    assert SCARCE == [
+        'ctrgcn_frhead_ucla_j_20pc.py', 'ctrgcn_stf_frhead_ucla_j_20pc.py',
+        'ctrgcn_stf_ucla_j_20pc.py', 'ctrgcn_ucla_j_20pc.py'
+    ]
+
+
+@pytest.mark.parametrize('name', SCARCE)
+def test_20_percent_configs_wrap_only_the_train_set(name):
+    """The full-data config with its training sequences (inside the
+    RepeatDataset) reduced to 20 % per class, the same draw for all four."""
+    cfg = Config.fromfile(STF_DIR / name)
+    full_name = name.replace('_20pc', '')
+    full = Config.fromfile((STF_DIR if '_stf' in name else STF_DIR.parent) /
+                           full_name)
+    subset = cfg.train_dataloader.dataset.dataset
+    assert (subset.type, subset.fraction, subset.seed) == ('PerClassSubset',
+                                                           0.2, 0)
+    assert subset.dataset == full.train_dataloader.dataset.dataset
+    cfg.train_dataloader.dataset.dataset = subset.dataset
+    for key in set(cfg) | set(full):
+        if key != 'filename':
+            assert cfg.get(key) == full.get(key), key

@@ -30,13 +30,19 @@ class LinearProbeGCN(RecognizerGCN):
     stops with a message naming the checkpoint and the prefix when its
     ``init_cfg`` is not ``Pretrained`` or when the checkpoint lacks a
     backbone tensor under the prefix (MMEngine would only log it and keep
-    random weights).
+    random weights); a fine-tuned backbone loaded from a checkpoint is
+    checked the same way.
 
     Args:
         backbone (dict): Encoder config.
         cls_head (dict): Head config (``GCNHead``).
         frozen (bool): Freeze the backbone and keep it in eval mode; False
             fine-tunes everything. Defaults to True.
+        backbone_eval (bool): Keep the backbone in eval mode while it is
+            fine-tuned too (batch norms on the pre-trained statistics,
+            dropout off), as AimCLR's fine-tuning (``model.eval()``
+            throughout); a frozen backbone is always in eval mode.
+            Defaults to False.
         cache_features (bool): Cache the frozen features by ``frame_dir``.
             Needs ``frozen``. Defaults to True.
         **kwargs: Other arguments of ``RecognizerGCN``.
@@ -46,6 +52,7 @@ class LinearProbeGCN(RecognizerGCN):
                  backbone: Dict,
                  cls_head: Dict,
                  frozen: bool = True,
+                 backbone_eval: bool = False,
                  cache_features: bool = True,
                  **kwargs) -> None:
         super().__init__(backbone=backbone, cls_head=cls_head, **kwargs)
@@ -53,6 +60,7 @@ class LinearProbeGCN(RecognizerGCN):
             raise ValueError('cache_features needs frozen=True: a trained '
                              'backbone changes its features')
         self.frozen = frozen
+        self.backbone_eval = frozen or backbone_eval
         self.cache_features = cache_features
         self.cache: Dict[str, torch.Tensor] = {}
         if frozen:
@@ -76,22 +84,24 @@ class LinearProbeGCN(RecognizerGCN):
         ]
         if missing:
             raise ValueError(
-                f'{path} has no encoder weights for the frozen backbone '
+                f'{path} has no encoder weights for the backbone '
                 f'under the prefix {prefix!r} (model.backbone.init_cfg): '
                 f'{len(missing)} tensors missing or mis-shaped, e.g. '
                 f'{prefix}{missing[0]}')
 
     def init_weights(self) -> None:
-        """Load the backbone (checked when frozen) and initialise the
-        head."""
-        if self.frozen:
+        """Load the backbone (checked when frozen or pre-trained) and
+        initialise the head."""
+        init = self.backbone.init_cfg or {}
+        if self.frozen or init.get('type') == 'Pretrained':
             self._check_checkpoint()
         super().init_weights()
 
     def train(self, mode: bool = True) -> 'LinearProbeGCN':
-        """Train mode for the head; the frozen backbone stays in eval."""
+        """Train mode for the head; a frozen backbone (or one with
+        ``backbone_eval``) stays in eval."""
         super().train(mode)
-        if self.frozen:
+        if self.backbone_eval:
             self.backbone.eval()
         return self
 

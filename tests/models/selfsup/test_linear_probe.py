@@ -94,6 +94,21 @@ def test_fine_tuning_trains_the_backbone():
     assert model.backbone.gcn[0].gcn.conv.weight.grad is not None
 
 
+def test_fine_tuning_in_eval_mode_as_aimclr():
+    """backbone_eval: the backbone learns, on its batch-norm statistics
+    and without dropout, so two forwards agree."""
+    model = build(frozen=False, cache_features=False,
+                  backbone_eval=True).train()
+    assert not model.backbone.training and model.cls_head.training
+    inputs = torch.randn(4, 1, 1, 8, 20, 3)
+    first = model.pooled_features(inputs, samples('abcd'))
+    assert torch.equal(first, model.pooled_features(inputs, samples('abcd')))
+    model.loss(inputs, samples('abcd'))['loss_cls'].backward()
+    assert model.backbone.gcn[0].gcn.conv.weight.grad is not None
+    assert torch.equal(model.backbone.data_bn.running_mean,
+                       torch.zeros_like(model.backbone.data_bn.running_mean))
+
+
 def test_the_frozen_backbone_is_the_checkpoints(checkpoint):
     model = build(checkpoint)
     state = torch.load(checkpoint)['state_dict']

@@ -1,0 +1,6 @@
+# AimCLR pre-training on NTU-120 x-set, bone stream (computed after
+# augmentation by the SkeletonPreprocessor, as AimCLR does); else
+# aimclr_pretrain_ntu120_xset_j.py.
+_base_ = ['./aimclr_pretrain_ntu120_xset_j.py']
+
+model = dict(data_preprocessor=dict(feats=['b']))
