@@ -127,6 +127,8 @@ def load_array_file(
         keypoint = keypoint[None]
         if score is not None and score.ndim == 2:
             score = score[None]
+    if keypoint.ndim < 3 and keypoint.size == 0:  # e.g. a JSON []
+        raise ValueError(f'{path}: empty sequence (0 frames)')
     if keypoint.ndim != 4:
         raise ValueError(f'{path}: wrong ndim: shape {keypoint.shape}, '
                          'expected (T, V, C) or (M, T, V, C)')

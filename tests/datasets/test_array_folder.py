@@ -378,6 +378,10 @@ def test_load_array_file_shapes(ucla, tmp_path):
         keypoint, score = load_array_file(path)
         np.testing.assert_array_equal(keypoint, source)
         assert score is None
+    path = tmp_path / 'empty.json'
+    path.write_text('[]')
+    with pytest.raises(ValueError, match=r'empty.json: empty sequence \(0'):
+        load_array_file(path)
     path = tmp_path / 'x.txt'
     path.write_text('0 0 0')
     with pytest.raises(ValueError, match="x.txt: unsupported file type"):

@@ -94,6 +94,10 @@ def test_converts_and_prints_the_summary(tool, msr, msr_folder, tmp_path,
     assert f'frames: {min(frames)}..{max(frames)}' in lines
     assert 'joints: 20 (layouts with as many: nw_ucla)' in lines
     assert 'channels: 3' in lines and 'persons: 1..1' in lines
+    # The first sequences of each class are of subjects 1 and 2 only.
+    for subject in (3, 5, 7, 9):
+        assert f'no sample has subject {subject} (a train value); the ' \
+            "subjects are ['1', '2']" in printed
     assert lines[-1] == (
         f'train with: --cfg-options dataset_meta.ann_file={out} '
         'dataset_meta.train_split=train dataset_meta.val_split=val '
