@@ -1,23 +1,30 @@
 """Recognise one skeleton sequence and print its most likely classes.
 
-INPUT is a raw NTU RGB+D ``.skeleton`` file, a raw NW-UCLA ``.json`` file, a
-``.npy`` array ``(M, T, V, C)`` or ``(T, V, C)``, or a pose annotation
-``.pkl`` (choose the entry with ``--index`` or ``--name``). The sequence gets
-the preprocessing of the config's test pipeline.
+INPUT is a raw NTU RGB+D ``.skeleton`` file, a raw NW-UCLA ``.json`` file,
+MMPose's 2D pose predictions on a video (``.json``: a list of frames with
+``instances``, or ``{'instance_info': [...]}``), a ``.npy`` array
+``(M, T, V, C)`` or ``(T, V, C)``, or a 3D or 2D pose annotation ``.pkl``
+(choose the entry with ``--index`` or ``--name``). The sequence gets the
+preprocessing of the config's test pipeline. Of MMPose's predictions, each
+frame keeps the config's number of persons, the best scored first, as
+MMAction2's skeleton demo does; ``--img-shape`` gives the video's size, by
+which MMAction2's ``PreNormalize2D`` normalises the 2D keypoints.
 
 Examples:
     python tools/infer.py configs/ctrgcn_frhead_ucla_j.py fr.pth \\
         ../shared/data/nw_ucla/all_sqe/a01_s01_e00_v03.json
     python tools/infer.py configs/ctrgcn_frhead_ucla_j.py fr.pth \\
         data/nw_ucla/nw_ucla_3d.pkl --name a12_s10_e04_v03 --top-k 3
+    python tools/infer.py configs/ctrgcn_frhead_ntu60_xsub_2d_j.py fr_2d.pth \\
+        predictions/video.json --img-shape 1080 1920
 """
 import argparse
 
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
 from mmfrhead.apis.cli import check_config
+from mmfrhead.apis.inference import model_skeleton
 from mmfrhead.datasets.class_names import DATASET_CLASSES
-from mmfrhead.datasets.nw_ucla_json_file import load_ucla_label
 from mmfrhead.utils import register_all_modules
 
 
@@ -25,7 +32,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description='Recognise one sequence')
     parser.add_argument('config', help='config file')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('input', help='.skeleton, .json, .npy or .pkl file')
+    parser.add_argument(
+        'input', help='.skeleton, .json (NW-UCLA or MMPose), .npy or .pkl')
     entry = parser.add_mutually_exclusive_group()
     entry.add_argument('--index', type=int, help='entry of a .pkl file')
     entry.add_argument('--name', help='frame_dir of the entry of a .pkl')
@@ -36,6 +44,13 @@ def parse_args():
         choices=sorted(DATASET_CLASSES),
         help='class names (default: the dataset with as many classes as '
         'the model)')
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        metavar=('H', 'W'),
+        help='height and width of the video of 2D poses (default: the '
+        "input's img_shape, else PreNormalize2D's default)")
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     return parser.parse_args()
 
@@ -43,10 +58,11 @@ def parse_args():
 def infer(args):
     check_config(args.config)
     register_all_modules(init_default_scope=False)
-    sequence = load_skeleton(args.input, args.index, args.name)
-    if args.input.lower().endswith('.json'):  # NW-UCLA records its label
-        sequence['label'] = load_ucla_label(args.input)
     model = init_recognizer(args.config, args.checkpoint, args.device)
+    sequence = load_skeleton(args.input, args.index, args.name,
+                             **model_skeleton(model))
+    if args.img_shape:
+        sequence['img_shape'] = tuple(args.img_shape)
     result = infer_skeleton(model, sequence, name=args.input)
     num_classes = len(result.pred_score)
     if args.classes:
@@ -54,9 +70,10 @@ def infer(args):
     else:
         class_names = next((names for names in DATASET_CLASSES.values()
                             if len(names) == num_classes), None)
-    persons, frames, joints = sequence['keypoint'].shape[:3]
+    persons, frames, joints, channels = sequence['keypoint'].shape
+    score = ' and a score' if 'keypoint_score' in sequence else ''
     print(f'{sequence["frame_dir"]} ({args.input}): {persons} person(s), '
-          f'{frames} frames, {joints} joints')
+          f'{frames} frames, {joints} joints, {channels} coordinates{score}')
     label = sequence.get('label')
     if label is not None:
         known = class_names and label < len(class_names)

@@ -1,11 +1,15 @@
-"""``tools/infer.py`` with a tiny model trained on real NW-UCLA data."""
+"""``tools/infer.py`` with a tiny model trained on real NW-UCLA data, and a
+tiny 2D model on the real UCF101 HRNet poses (a pose pickle entry and
+MMPose's prediction JSON made from it)."""
 import re
 import sys
 
 import numpy as np
 import pytest
+from _pose2d import mmpose_frames, tiny_2d_model, ucf_sample_file, write_json
 from _tiny import load_tool, run_tool, tiny_models
 
+from mmfrhead.apis import load_skeleton
 from mmfrhead.datasets.class_names import UCLA_CLASSES
 
 
@@ -56,3 +60,71 @@ def test_infer_errors_name_the_file(model, fixtures_dir, tmp_path,
     np.save(empty, np.zeros((1, 0, 20, 3), np.float32))
     with pytest.raises(SystemExit, match=f'{empty}: empty sequence'):
         _run_main(monkeypatch, model['config'], model['checkpoint'], empty)
+
+
+@pytest.fixture(scope='module')
+def model_2d(tmp_path_factory):
+    return tiny_2d_model(tmp_path_factory)
+
+
+ROW = re.compile(r'^\s+\d\. .+ %  \(label \d+\)$', re.M)
+
+
+def test_infer_2d_pkl_entry(model_2d, fixtures_dir):
+    ucf = ucf_sample_file(fixtures_dir)
+    result = run_tool('tools/infer.py', model_2d['config'],
+                      model_2d['checkpoint'], ucf)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f'v_ApplyEyeMakeup_g01_c01 ({ucf}): 2 person(s), 163 frames, 17 ' \
+        'joints, 2 coordinates and a score' in result.stdout
+    assert len(ROW.findall(result.stdout)) == 5
+    assert 'img_shape' not in result.stderr  # the entry has its own
+
+
+def test_infer_mmpose_json_as_the_pkl_entry(model_2d, fixtures_dir, tmp_path,
+                                            capsys, monkeypatch):
+    """MMPose's two forms of the same real poses, persons listed in any
+    order, score as the pose pickle entry they come from."""
+    ucf = ucf_sample_file(fixtures_dir)
+    args = (model_2d['config'], model_2d['checkpoint'])
+    _run_main(monkeypatch, *args, ucf)
+    expected = ROW.findall(capsys.readouterr().out)
+    sample = load_skeleton(ucf)
+    inferencer = write_json(mmpose_frames(sample), tmp_path / 'video.json')
+    topdown = write_json(
+        dict(
+            meta_info=dict(num_keypoints=17),
+            instance_info=mmpose_frames(sample, reverse=True)),
+        tmp_path / 'results_video.json')
+    for path in (inferencer, topdown):
+        _run_main(monkeypatch, *args, path, '--img-shape', 256, 340)
+        stdout = capsys.readouterr().out
+        assert f'{path.stem} ({path}): 2 person(s), 163 frames, 17 joints, ' \
+            '2 coordinates and a score' in stdout
+        assert ROW.findall(stdout) == expected
+    with pytest.warns(UserWarning, match='no img_shape'):
+        _run_main(monkeypatch, *args, inferencer)
+
+
+def test_infer_mmpose_json_errors_name_file_and_frame(model_2d, fixtures_dir,
+                                                      tmp_path, monkeypatch):
+    args = (model_2d['config'], model_2d['checkpoint'])
+    sample = load_skeleton(ucf_sample_file(fixtures_dir))
+    frames = mmpose_frames(sample)
+    for frame in frames:
+        for instance in frame['instances']:
+            del instance['keypoints'][-1], instance['keypoint_scores'][-1]
+    path = write_json(frames, tmp_path / 'poses_16.json')
+    with pytest.raises(
+            SystemExit,
+            match=f'^error: {path}: frame 0, instance 0: 16 keypoints, '
+            'expected 17$'):
+        _run_main(monkeypatch, *args, path)
+    frames = mmpose_frames(sample)
+    del frames[9]['instances'][0]['keypoints']
+    path = write_json(frames, tmp_path / 'no_keypoints.json')
+    with pytest.raises(
+            SystemExit,
+            match=f"^error: {path}: frame 9, instance 0: no 'keypoints' "
+            r"\(it has \['keypoint_scores'\]\)$"):
+        _run_main(monkeypatch, *args, path, '--img-shape', 256, 340)
