@@ -165,3 +165,89 @@ def test_resumed_pretraining_continues_queue_and_key_encoder(
     state = torch.load(resumed / 'epoch_3.pth')['state_dict']
     assert state['key_encoder.steps'].item() == 15
     assert state['queue.ptr'].item() == 8  # 15 batches of 8 in 16 slots
+
+
+def _shrink_fine_tuning(cfg, ann_file, work_dir):
+    """A NW-UCLA fine-tuning config (RepeatDataset over the train set) shrunk
+    as small_aimclr_config shrinks the others: one epoch, one pass."""
+    from mmfrhead.apis.cli import follow_max_epochs
+    cfg.model.backbone.update(WIDTHS)
+    cfg.model.cls_head.in_channels = 16
+    cfg.train_dataloader.dataset.times = 1
+    for loader in (cfg.train_dataloader, cfg.val_dataloader,
+                   cfg.test_dataloader):
+        loader.update(batch_size=8, num_workers=0, persistent_workers=False)
+    datasets = [cfg.train_dataloader.dataset.dataset.dataset,
+                cfg.val_dataloader.dataset, cfg.test_dataloader.dataset]
+    for dataset in datasets:
+        dataset.ann_file = str(ann_file)
+        for transform in dataset.pipeline:
+            if transform.type == 'ResampleFrames':
+                transform.clip_len = 20
+    shipped_epochs = cfg.train_cfg.max_epochs
+    cfg.train_cfg.update(max_epochs=1, val_interval=1)
+    follow_max_epochs(cfg, shipped_epochs)
+    cfg.default_hooks.logger.interval = 1
+    cfg.work_dir = str(work_dir)
+    return cfg
+
+
+def test_semi_supervised_fine_tuning_on_the_labelled_subset(
+        pretrained, ucla_subset, tmp_path):
+    """aimclr_semi10_ucla_j.py through MMEngine's Runner: the pre-trained
+    encoder fine-tuned on a seeded per-class subset of the labels (here a
+    quarter of the 4 sequences per class, since 10 % of 4 rounds to none).
+    """
+    checkpoint = pretrained[0] / 'epoch_2.pth'
+    cfg = Config.fromfile(REPO_ROOT / 'configs' / 'aimclr' /
+                          'aimclr_semi10_ucla_j.py')
+    cfg = _shrink_fine_tuning(cfg, ucla_subset, tmp_path / 'semi')
+    cfg.model.backbone.init_cfg.checkpoint = str(checkpoint)
+    cfg.train_dataloader.dataset.dataset.fraction = 0.25
+    runner = Runner.from_cfg(cfg)
+    subset = runner.train_dataloader.dataset.dataset
+    labels = [subset.get_data_info(i)['label'] for i in range(len(subset))]
+    assert sorted(labels) == list(range(10))  # one sequence per class
+    runner.model.init_weights()  # what runner.train() starts with
+    pretrained_state = torch.load(checkpoint)['state_dict']
+    for key, value in runner.model.backbone.state_dict().items():
+        assert torch.equal(value, pretrained_state[f'backbone.{key}']), key
+    runner.train()
+    log = next((tmp_path / 'semi').glob('*/*.log')).read_text()
+    assert 'PerClassSubset of' in log and '10 of 40 samples' in log
+    assert re.search(r'Epoch\(train\) \[1\]\[2/2\].*loss_cls: [\d.]+', log)
+    assert re.search(r'Epoch\(val\) \[1\]\[3/3\]\s+acc/top1: [\d.]+', log)
+
+
+def test_a_queue_that_does_not_divide_by_the_batch_is_named(
+        ucla_subset, tmp_path):
+    config = small_aimclr_config(
+        'aimclr_pretrain_ucla_j.py', ucla_subset, tmp_path / 'odd',
+        model=dict(queue_size=12))
+    with pytest.raises(ValueError, match='model.queue_size = 12 is not a '
+                       'multiple of the global batch size 8'):
+        Runner.from_cfg(Config.fromfile(config)).train()
+
+
+@pytest.mark.parametrize('keep_encoder, prefix', [(False, 'backbone.'),
+                                                  (True, 'encoder.')])
+def test_linear_evaluation_without_encoder_weights_is_named(
+        pretrained, ucla_subset, tmp_path, keep_encoder, prefix):
+    """A checkpoint of the key encoder and queue only, or a prefix that
+    matches nothing: the run stops naming the file and the prefix."""
+    state = torch.load(pretrained[0] / 'epoch_2.pth')['state_dict']
+    checkpoint = tmp_path / 'pretrained.pth'
+    torch.save(
+        dict(state_dict={
+            k: v
+            for k, v in state.items()
+            if keep_encoder or not k.startswith('backbone.')
+        }), checkpoint)
+    config = small_aimclr_config(
+        'aimclr_linear_ucla_j.py', ucla_subset, tmp_path / 'linear',
+        model=dict(backbone=dict(init_cfg=dict(
+            checkpoint=str(checkpoint), prefix=prefix))))
+    with pytest.raises(ValueError,
+                       match=f'{checkpoint} has no encoder weights for the '
+                       f"backbone under the prefix '{prefix}'"):
+        Runner.from_cfg(Config.fromfile(config)).train()
