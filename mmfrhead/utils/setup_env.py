@@ -5,7 +5,8 @@ import importlib
 # registries; configs name them in ``custom_imports``. ``mmfrhead.models``
 # comes first: it applies the stack fixes MMAction2's models need.
 REGISTERING_MODULES = ('mmfrhead.models', 'mmfrhead.datasets.transforms',
-                       'mmfrhead.evaluation', 'mmfrhead.engine')
+                       'mmfrhead.datasets.subsets', 'mmfrhead.evaluation',
+                       'mmfrhead.engine')
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:

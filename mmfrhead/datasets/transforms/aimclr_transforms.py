@@ -18,9 +18,6 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform, Compose
 
 from mmfrhead.skeleton import get_layout
-# Registers the label-subset wrapper of the semi-supervised protocol with
-# the transforms (mmfrhead.datasets itself must stay numpy-only).
-from ..subsets import PerClassSubset  # noqa: F401
 from .pose_transforms import _rotation
 
 
