@@ -19,6 +19,7 @@ Examples:
         predictions/video.json --img-shape 1080 1920
 """
 import argparse
+from pathlib import Path
 
 from mmfrhead.apis import (infer_skeleton, init_recognizer, load_skeleton,
                            top_k_classes)
@@ -41,9 +42,9 @@ def parse_args():
         '--top-k', type=int, default=5, help='classes printed (default 5)')
     parser.add_argument(
         '--classes',
-        choices=sorted(DATASET_CLASSES),
-        help='class names (default: the dataset with as many classes as '
-        'the model)')
+        help=f'class names: one of {sorted(DATASET_CLASSES)} or a text file '
+        'with one name per line (default: those the .pkl records, else the '
+        'dataset with as many classes as the model)')
     parser.add_argument(
         '--img-shape',
         type=int,
@@ -63,17 +64,16 @@ def infer(args):
                              **model_skeleton(model))
     if args.img_shape:
         sequence['img_shape'] = tuple(args.img_shape)
+    file_classes = sequence.pop('classes', None)
     result = infer_skeleton(model, sequence, name=args.input)
-    num_classes = len(result.pred_score)
-    if args.classes:
-        class_names = DATASET_CLASSES[args.classes]
-    else:
-        class_names = next((names for names in DATASET_CLASSES.values()
-                            if len(names) == num_classes), None)
+    class_names, source = _class_names(args.classes, file_classes,
+                                       len(result.pred_score))
     persons, frames, joints, channels = sequence['keypoint'].shape
     score = ' and a score' if 'keypoint_score' in sequence else ''
     print(f'{sequence["frame_dir"]} ({args.input}): {persons} person(s), '
           f'{frames} frames, {joints} joints, {channels} coordinates{score}')
+    if source:
+        print(f'class names: {source}')
     label = sequence.get('label')
     if label is not None:
         known = class_names and label < len(class_names)
@@ -83,6 +83,34 @@ def infer(args):
     for rank, (label, name, prob) in enumerate(
             top_k_classes(result.pred_score, args.top_k, class_names), 1):
         print(f'{rank:3d}. {name:40s} {100 * prob:6.2f} %  (label {label})')
+
+
+def _class_names(option, file_classes, num_classes):
+    """The class names to print and where they come from."""
+    if option in DATASET_CLASSES:
+        names, source = DATASET_CLASSES[option], option
+    elif option:
+        try:
+            lines = Path(option).read_text().splitlines()
+        except OSError as err:
+            raise ValueError(f'--classes {option}: not one of '
+                             f'{sorted(DATASET_CLASSES)} and not a readable '
+                             f'file ({err.strerror})') from None
+        names, source = [n.strip() for n in lines if n.strip()], option
+    elif file_classes is not None:
+        names, source = file_classes, 'those the .pkl records'
+    else:
+        key = next((key for key, names in DATASET_CLASSES.items()
+                    if len(names) == num_classes), None)
+        if key is None:
+            return None, None
+        return DATASET_CLASSES[key], (
+            f'{key}, the dataset with as many classes as the model '
+            '(--classes sets others)')
+    if len(names) != num_classes:
+        raise ValueError(f'--classes: {source} has {len(names)} class names, '
+                         f'the model {num_classes} classes')
+    return names, source
 
 
 def main():

@@ -112,7 +112,9 @@ def load_skeleton(path: PathType,
     Returns:
         dict: ``keypoint`` ``(M, T, V, C)`` and ``frame_dir``, plus the
         other keys of the annotation (``label``, ``keypoint_score``
-        ``(M, T, V)``, ``img_shape`` ...) where the file has them.
+        ``(M, T, V)``, ``img_shape`` ...) where the file has them, and
+        ``classes``, the class names of a ``.pkl`` that records them (as
+        ``tools/data/arrays_to_pkl.py`` writes).
 
     Raises:
         ValueError: For an unsupported, malformed or empty file, or a
@@ -195,7 +197,7 @@ def _pick_entry(content, path: Path, index: Optional[int],
         if not found:
             raise ValueError(f'{path}: no sequence named {name!r} among its '
                              f'{len(entries)}')
-        return found[0]
+        return _with_classes(found[0], content)
     if index is None:
         if len(entries) > 1:
             raise ValueError(f'{path} holds {len(entries)} sequences: choose '
@@ -204,7 +206,14 @@ def _pick_entry(content, path: Path, index: Optional[int],
     if not -len(entries) <= index < len(entries):
         raise ValueError(f'{path}: index {index} out of range for '
                          f'{len(entries)} sequences')
-    return entries[index]
+    return _with_classes(entries[index], content)
+
+
+def _with_classes(entry: Dict, content) -> Dict:
+    """An entry with the class names its file records, if any."""
+    if isinstance(content, dict) and 'classes' in content:
+        return dict(entry, classes=list(content['classes']))
+    return entry
 
 
 def infer_skeleton(model: nn.Module,

@@ -4,6 +4,7 @@ MMPose's prediction JSON made from it)."""
 import re
 import sys
 
+import mmengine
 import numpy as np
 import pytest
 from _pose2d import mmpose_frames, tiny_2d_model, ucf_sample_file, write_json
@@ -128,3 +129,44 @@ def test_infer_mmpose_json_errors_name_file_and_frame(model_2d, fixtures_dir,
             match=f"^error: {path}: frame 9, instance 0: no 'keypoints' "
             r"\(it has \['keypoint_scores'\]\)$"):
         _run_main(monkeypatch, *args, path, '--img-shape', 256, 340)
+
+
+def test_infer_names_classes_from_the_pkl_or_a_file(model, ucla_subset,
+                                                    tmp_path, capsys,
+                                                    monkeypatch):
+    """Class names as ``arrays_to_pkl.py`` records them, or ``--classes``
+    given a file, in place of the guess by class count."""
+    content = mmengine.load(ucla_subset)
+    names = [f'my action {c}' for c in range(10)]
+    own = tmp_path / 'own.pkl'
+    mmengine.dump(dict(content, classes=names), own)
+    _run_main(monkeypatch, model['config'], model['checkpoint'], own,
+              '--name', 'a12_s01_e00_v03', '--top-k', '10')
+    stdout = capsys.readouterr().out
+    assert 'class names: those the .pkl records' in stdout
+    assert 'ground truth: my action 9 (label 9)' in stdout
+    rows = re.findall(r'^\s+\d+\. (.+?)\s+[\d.]+ %  \(label (\d+)\)$',
+                      stdout, re.M)
+    assert sorted(rows) == sorted((n, str(c)) for c, n in enumerate(names))
+
+    listed = tmp_path / 'classes.txt'
+    listed.write_text('\n'.join(reversed(names)) + '\n')
+    _run_main(monkeypatch, model['config'], model['checkpoint'], own,
+              '--name', 'a12_s01_e00_v03', '--classes', listed)
+    assert 'ground truth: my action 0 (label 9)' in capsys.readouterr().out
+
+    listed.write_text('one\ntwo\n')
+    with pytest.raises(SystemExit, match='has 2 class names, the model 10'):
+        _run_main(monkeypatch, model['config'], model['checkpoint'], own,
+                  '--name', 'a12_s01_e00_v03', '--classes', listed)
+    with pytest.raises(SystemExit, match='not one of .* readable file'):
+        _run_main(monkeypatch, model['config'], model['checkpoint'], own,
+                  '--name', 'a12_s01_e00_v03', '--classes', 'ntu61')
+
+
+def test_infer_says_guessed_class_names(model, ucla_subset, capsys,
+                                        monkeypatch):
+    _run_main(monkeypatch, model['config'], model['checkpoint'], ucla_subset,
+              '--name', 'a12_s01_e00_v03')
+    assert 'class names: ucla, the dataset with as many classes as the ' \
+        'model' in capsys.readouterr().out
