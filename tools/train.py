@@ -5,13 +5,16 @@ Examples:
     bash tools/dist_train.sh configs/ctrgcn_frhead_ucla_j.py 2
 """
 import argparse
+import time
 
 from mmengine.config import Config
+from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
                                check_config, explain_missing_split,
-                               note_previous_run, warn_threads)
+                               note_previous_run, training_summary,
+                               warn_threads)
 from mmfrhead.utils import register_all_modules
 
 
@@ -71,6 +74,7 @@ def merge_args(cfg, args):
 
 
 def main():
+    start = time.monotonic()
     args = parse_args()
     check_config(args.config)
     # also configs without mmfrhead's custom_imports (MMAction2's own)
@@ -81,10 +85,10 @@ def main():
     runner = Runner.from_cfg(cfg)
     with explain_missing_split(cfg):
         runner.train()
-    best = runner.message_hub.get_info('best_score')
-    if best is not None:  # the first metric, acc/top1 for AccMetric
-        runner.logger.info(f'best validation score {best:.4f}: '
-                           f'{runner.message_hub.get_info("best_ckpt")}')
+    if is_main_process():
+        runner.logger.info('\n' + training_summary(
+            runner, args.config, args.cfg_options,
+            time.monotonic() - start))
 
 
 if __name__ == '__main__':

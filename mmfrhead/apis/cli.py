@@ -5,20 +5,24 @@ Both take MMAction2's ``--work-dir``, ``--cfg-options``, ``--launcher`` and
 ``dataset_meta`` (a dataset described once) and the schedule's end after
 the options. The checks the tools share live here too: a missing config,
 a missing split, the threads of a training run and an earlier run in its
-work dir.
+work dir; and the summary ``tools/train.py`` prints at the end of a run.
 """
 import argparse
 import contextlib
 import os
 import os.path as osp
+import shlex
 import warnings
 from typing import Optional
 
 import mmengine
 import torch
 from mmengine.config import Config, DictAction
+from mmengine.hooks import CheckpointHook
+from mmengine.runner import Runner
 
 from mmfrhead.compat import setup_cpu_distributed
+from mmfrhead.datasets.class_names import DATASET_CLASSES
 from mmfrhead.datasets.dataset_meta import (LOADERS, loader_datasets,
                                             resolve_dataset_meta)
 
@@ -30,6 +34,13 @@ BAKED_IN = {
     'clip_len': 'dataset_meta.clip_len',
     'clip_shape': 'dataset_meta.clip_len, .layout or .num_person',
     'dataset_type': 'the type of the dataset dicts',
+}
+# The class names of tools/test.py --classes that fit a model, by the
+# skeleton layout of its graph (the class count decides between them).
+LAYOUT_CLASSES = {
+    'nw_ucla': ('ucla', ),
+    'ntu_ctrgcn': ('ntu60', 'ntu120'),
+    'nturgb+d': ('ntu60', 'ntu120'),
 }
 
 
@@ -266,3 +277,118 @@ def note_previous_run(work_dir: str, resume: Optional[str]) -> None:
     elif resume == 'auto':
         warnings.warn(f'--resume: continuing the run of {work_dir} from '
                       f'{last} (its config must be this one)')
+
+
+def dataset_classes(cfg: Config) -> Optional[str]:
+    """The name of the class names (``tools/test.py --classes``) that fit
+    the model of ``cfg``: same skeleton layout and class count.
+
+    Args:
+        cfg (Config): A recognizer config (``model.data_preprocessor.layout``
+            or ``model.backbone.graph_cfg.layout``, and
+            ``model.cls_head.num_classes``).
+
+    Returns:
+        str, optional: A key of :data:`mmfrhead.datasets.class_names.
+        DATASET_CLASSES`, or None when none fits (e.g. a dataset of your
+        own).
+    """
+    model = cfg.get('model') or {}
+    layout = (model.get('data_preprocessor') or {}).get('layout') or (
+        (model.get('backbone') or {}).get('graph_cfg') or {}).get('layout')
+    num_classes = (model.get('cls_head') or {}).get('num_classes')
+    if not isinstance(layout, str):
+        return None
+    for name in LAYOUT_CLASSES.get(layout, ()):
+        if len(DATASET_CLASSES[name]) == num_classes:
+            return name
+    return None
+
+
+def _shown(path: str) -> str:
+    """``path`` relative to the current dir when it lies inside it."""
+    relative = osp.relpath(path)
+    return path if relative.startswith('..') else relative
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f'{minutes} min {seconds} s' if minutes else f'{seconds} s'
+
+
+def training_summary(runner: Runner,
+                     config: str,
+                     cfg_options: Optional[dict] = None,
+                     seconds: Optional[float] = None) -> str:
+    """What a finished training run reached, where it wrote it, and the
+    commands that evaluate its checkpoint, dump its scores and analyse them.
+
+    The validation metric is the one ``CheckpointHook(save_best=...)`` keeps
+    (``acc/top1`` for MMAction2's ``AccMetric``), shown in percent after the
+    last validation (MMEngine validates after the last epoch whatever the
+    ``val_interval``) and at its best. The commands name the best
+    checkpoint (the last one without validation) and repeat
+    ``cfg_options``; the dump gets the class names that fit the model
+    (:func:`dataset_classes`).
+
+    Args:
+        runner (Runner): The runner after ``runner.train()``.
+        config (str): The config path given to ``tools/train.py``.
+        cfg_options (dict, optional): The ``--cfg-options`` of the run.
+            Defaults to None.
+        seconds (float, optional): Wall time of the run. Defaults to None.
+
+    Returns:
+        str: The summary, several lines.
+    """
+    hub = runner.message_hub
+    took = f', {_duration(seconds)}' if seconds is not None else ''
+    lines = [f'Training finished: epoch {runner.epoch}, iteration '
+             f'{runner.iter}{took}.']
+    hooks = [h for h in runner.hooks if isinstance(h, CheckpointHook)]
+    keys = getattr(hooks[0], 'key_indicators', []) if hooks else []
+    best_score, best_ckpt = hub.get_info('best_score'), hub.get_info(
+        'best_ckpt')
+    if keys and f'val/{keys[0]}' in hub.log_scalars:
+        last = hub.get_scalar(f'val/{keys[0]}').current()
+        best = (f', best {100 * best_score:.2f} %'
+                if best_score is not None else '')
+        lines.append(f'Validation {keys[0]}: {100 * last:.2f} % after the '
+                     f'last epoch{best}.')
+    else:
+        lines.append('No validation in this run.')
+    marker = osp.join(runner.work_dir, 'last_checkpoint')
+    last_ckpt = None
+    if osp.isfile(marker):
+        with open(marker) as f:
+            last_ckpt = f.read().strip()
+    if best_ckpt:
+        lines.append(f'Best checkpoint: {_shown(best_ckpt)}')
+    if last_ckpt:
+        lines.append(f'Last checkpoint: {_shown(last_ckpt)}')
+    log_dir = _shown(runner.log_dir)
+    lines.append(f'Logs: {log_dir}/{runner.timestamp}.log, '
+                 f'{log_dir}/vis_data/scalars.json')
+    ckpt = best_ckpt or last_ckpt
+    if ckpt is None:
+        return '\n'.join(lines)
+    options = [f'{key}={value}' for key, value in (cfg_options or {}).items()]
+    options = ['--cfg-options', *options] if options else []
+    test = ['python', 'tools/test.py', config, _shown(ckpt), *options]
+    dump = osp.join(_shown(runner.work_dir), 'scores.pkl')
+    classes = dataset_classes(runner.cfg)
+    dump_args = ['--dump', dump, '--dump-features']
+    dump_args += ['--classes', classes] if classes else []
+    analyse = [
+        'python', 'tools/analysis/analyze.py', '--dump', dump,
+        '--no-figures', '--out-dir',
+        osp.join(_shown(runner.work_dir), 'report')
+    ]
+    lines += [
+        'Evaluate it:', '  ' + shlex.join(test), 'Dump its scores:',
+        '  ' + shlex.join(test + dump_args),
+        'Analyse them (drop --no-figures for the confusion matrix and '
+        't-SNE maps, which need pip install -e ".[optional]"):',
+        '  ' + shlex.join(analyse)
+    ]
+    return '\n'.join(lines)

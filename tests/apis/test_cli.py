@@ -7,8 +7,8 @@ import torch
 from mmengine.config import Config
 
 from mmfrhead.apis.cli import (add_runner_args, apply_runner_args,
-                               follow_max_epochs, note_previous_run,
-                               warn_threads)
+                               dataset_classes, follow_max_epochs,
+                               note_previous_run, warn_threads)
 
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'
 
@@ -117,3 +117,19 @@ def test_a_few_line_config_describes_a_new_dataset(tmp_path):
     assert cfg.val_dataloader.dataset.ann_file == 'mine.pkl'
     assert cfg.test_dataloader.dataset.split == 'test'
     assert cfg.model.cls_head.num_classes == 20
+
+
+@pytest.mark.parametrize('config, classes', [
+    ('ctrgcn_frhead_ucla_j_short.py', 'ucla'),
+    ('ctrgcn_frhead_ntu60_xview_j.py', 'ntu60'),
+    ('ctrgcn_ntu120_xsub_b.py', 'ntu120'),
+    ('stgcn_frhead_ntu60_xsub_j.py', 'ntu60'),  # MMAction2's own config
+])
+def test_the_dump_gets_the_class_names_of_the_model(config, classes):
+    assert dataset_classes(Config.fromfile(f'configs/{config}')) == classes
+
+
+def test_a_model_of_another_class_count_gets_no_class_names():
+    args = _parse('--cfg-options', 'dataset_meta.num_classes=20')
+    cfg = apply_runner_args(Config.fromfile(CONFIG), args)
+    assert dataset_classes(cfg) is None

@@ -8,6 +8,7 @@ disk, a SIGKILLed run resumed, two gloo processes.
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -20,7 +21,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from mmfrhead.apis.cli import follow_max_epochs
+from mmfrhead.analysis import load_dump
+from mmfrhead.apis.cli import follow_max_epochs, training_summary
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOTYPES = 'fr_head.spatial_losses.0.memory.prototypes'
@@ -115,6 +117,33 @@ def test_train_validate_checkpoint(ucla_subset, tmp_path):
     assert torch.equal(state[PROTOTYPES], model.state_dict()[PROTOTYPES].cpu())
     log = next(work_dir.glob('*/*.log')).read_text()
     assert re.search(r'loss_cls: [\d.]+\s+loss_fr: [\d.]+', log)
+    check_summary(runner, cfg.filename)
+
+
+def check_summary(runner, config):
+    """The end-of-training summary gives the run's numbers and paths, and
+    its dump and analysis commands work as printed."""
+    summary = training_summary(runner, config, seconds=75)
+    work_dir = Path(runner.work_dir)
+    best = next(work_dir.glob('best_acc_top1_epoch_*.pth'))
+    assert 'epoch 2, iteration 10, 1 min 15 s' in summary
+    best_score = runner.message_hub.get_info('best_score')
+    assert (f'acc/top1: {100 * last_val_accuracy(work_dir):.2f} % after the '
+            f'last epoch, best {100 * best_score:.2f} %') in summary
+    assert f'Best checkpoint: {best}' in summary
+    assert f'Last checkpoint: {work_dir / "epoch_2.pth"}' in summary
+    assert f'{runner.log_dir}/{runner.timestamp}.log' in summary
+    commands = [line.strip() for line in summary.splitlines()
+                if line.startswith('  python')]
+    test, dump, analyse = map(shlex.split, commands)
+    assert test == ['python', 'tools/test.py', config, str(best)]
+    assert dump[-2:] == ['--classes', 'ucla']
+    for command in (dump, analyse):
+        result = run_tool(sys.executable, *command[1:])
+        assert result.returncode == 0, result.stderr[-3000:]
+    scores = load_dump(work_dir / 'scores.pkl')
+    assert len(scores['names']) == 20 and len(scores['classes']) == 10
+    assert (work_dir / 'report' / 'report.md').is_file()
 
 
 class RecordPrototypes(Hook):
@@ -187,6 +216,9 @@ def test_dist_train_two_gloo_processes(ucla_subset, tmp_path):
     assert 'broadcast_buffers' not in result.stderr
     # 40 training clips, 8 per process and step: 3 steps, not 5.
     assert 'Epoch(train) [1][3/3]' in log
+    # the summary, from rank 0 only
+    assert log.count('Training finished: epoch 1, iteration 3') == 1
+    assert (result.stdout + result.stderr).count('Training finished') == 1
 
 
 def test_test_tool_and_stripped_checkpoint(ucla_subset, tmp_path):
