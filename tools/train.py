@@ -65,7 +65,10 @@ def merge_args(cfg, args):
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    randomness = cfg.setdefault('randomness', {})
+    # Config.setdefault stores a copy of a new dict: fetch it back
+    cfg.setdefault('randomness', {})
+    randomness = cfg.randomness
+    randomness.setdefault('seed', None)  # MMEngine requires the key
     if args.seed is not None:
         randomness['seed'] = args.seed
     randomness['diff_rank_seed'] = args.diff_rank_seed

@@ -249,3 +249,19 @@ def test_test_tool_and_stripped_checkpoint(ucla_subset, tmp_path):
     plain = small_config('ctrgcn_ucla_j_short.py', ucla_subset,
                          tmp_path / 'plain')
     assert top1(cfg.filename, checkpoint) == top1(plain.filename, stripped)
+
+
+def test_seed_options_reach_a_config_without_randomness(monkeypatch):
+    """Configs over MMAction2's set no ``randomness``: ``--seed`` must still
+    arrive, and MMEngine's required ``seed`` key exist without it."""
+    from _tiny import load_tool
+    train = load_tool('tools/train.py')
+    config = REPO_ROOT / 'configs' / 'stgcn_frhead_ntu60_xsub_2d_j.py'
+    for argv, seed in (([], None), (['--seed', '5', '--deterministic'], 5)):
+        monkeypatch.setattr(sys, 'argv', ['train.py', str(config), *argv])
+        args = train.parse_args()
+        cfg = Config.fromfile(config)
+        assert 'randomness' not in cfg
+        cfg = train.merge_args(cfg, args)
+        assert cfg.randomness == dict(
+            seed=seed, diff_rank_seed=False, deterministic=bool(argv))
