@@ -1,4 +1,5 @@
-"""The NW-UCLA schedule steps the learning rate as the reference code."""
+"""The NW-UCLA schedule steps the learning rate as the reference code; the
+short schedule warms up and decays to 0 at its last iteration."""
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,8 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 from mmengine.registry import PARAM_SCHEDULERS
+
+from mmfrhead.apis.cli import follow_max_epochs
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
 
@@ -40,3 +43,45 @@ def test_ucla_schedule_follows_the_reference(name):
             scheduler.step()
     expected = [_reference_lr(e) for e in range(65)]
     assert lrs == pytest.approx(expected, rel=1e-9)
+
+
+def _iteration_lrs(cfg: Config, epoch_length: int) -> list:
+    """The lr of every iteration of a schedule stepped per iteration."""
+    wrapper = OptimWrapper(
+        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))],
+                        lr=cfg.optim_wrapper.optimizer.lr))
+    schedulers = [
+        PARAM_SCHEDULERS.build(
+            dict(s, optimizer=wrapper, epoch_length=epoch_length))
+        for s in cfg.param_scheduler
+    ]
+    lrs = []
+    for _ in range(cfg.train_cfg.max_epochs * epoch_length):
+        lrs.append(wrapper.get_lr()['lr'][0])
+        wrapper.step()
+        for scheduler in schedulers:
+            scheduler.step()
+    return lrs
+
+
+@pytest.mark.parametrize('max_epochs', [None, 20])
+def test_short_schedule_warms_up_then_decays_to_zero(max_epochs):
+    cfg = Config.fromfile(CONFIG_DIR / 'ctrgcn_frhead_ucla_j_short.py')
+    assert cfg.train_cfg.max_epochs == 15
+    if max_epochs is not None:  # as --cfg-options train_cfg.max_epochs=20
+        cfg.train_cfg.max_epochs = max_epochs
+        follow_max_epochs(cfg, 15)
+    lrs = _iteration_lrs(cfg, epoch_length=64)  # NW-UCLA: 1020 / 16
+    assert lrs[0] == pytest.approx(0.02)
+    assert lrs[64] == pytest.approx(0.1)
+    assert all(a >= b for a, b in zip(lrs[64:], lrs[65:]))
+    assert lrs[-1] < 1e-6  # cosine to 0 at the last iteration
+    assert lrs[64 + (len(lrs) - 64) // 2] == pytest.approx(0.05, rel=1e-2)
+
+
+def test_short_configs_validate_every_5_epochs_and_log_every_10():
+    for name in ('ctrgcn_ucla_j_short.py', 'ctrgcn_frhead_ucla_j_short.py'):
+        cfg = Config.fromfile(CONFIG_DIR / name)
+        assert cfg.train_cfg.val_interval == 5
+        assert cfg.default_hooks.logger.interval == 10
+        assert cfg.train_dataloader.dataset.times == 1  # one pass an epoch
