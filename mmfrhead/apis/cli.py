@@ -244,6 +244,17 @@ def warn_threads(cfg: Config) -> None:
             'on a shared or small CPU.')
 
 
+def _last_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint MMEngine's ``last_checkpoint`` file in ``work_dir``
+    names, or None without one (MMEngine's ``find_latest_checkpoint`` also
+    logs a resume message then)."""
+    marker = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(marker):
+        return None
+    with open(marker) as f:
+        return f.read().strip()
+
+
 def note_previous_run(work_dir: str, resume: Optional[str]) -> None:
     """Say what a training run does with an earlier run in its work dir.
 
@@ -260,11 +271,7 @@ def note_previous_run(work_dir: str, resume: Optional[str]) -> None:
     """
     if os.environ.get('LOCAL_RANK', '0') != '0':
         return
-    marker = osp.join(work_dir, 'last_checkpoint')
-    last = None
-    if osp.isfile(marker):
-        with open(marker) as f:
-            last = f.read().strip()
+    last = _last_checkpoint(work_dir)
     if resume is None and last is not None:
         warnings.warn(
             f'{work_dir} holds an earlier run (last_checkpoint: {last}); '
@@ -357,11 +364,7 @@ def training_summary(runner: Runner,
                      f'last epoch{best}.')
     else:
         lines.append('No validation in this run.')
-    marker = osp.join(runner.work_dir, 'last_checkpoint')
-    last_ckpt = None
-    if osp.isfile(marker):
-        with open(marker) as f:
-            last_ckpt = f.read().strip()
+    last_ckpt = _last_checkpoint(runner.work_dir)
     if best_ckpt:
         lines.append(f'Best checkpoint: {_shown(best_ckpt)}')
     if last_ckpt:
