@@ -7,6 +7,7 @@ Examples:
 import argparse
 import time
 
+import torch
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
@@ -29,7 +30,11 @@ def parse_args():
         help='resume from the given checkpoint, or from the latest '
         'checkpoint in the work dir when no path is given')
     parser.add_argument(
-        '--amp', action='store_true', help='enable automatic mixed precision')
+        '--amp',
+        action='store_true',
+        help='mixed precision: MMEngine\'s AmpOptimWrapper (float16, dynamic '
+        'loss scaling) on a GPU, mmfrhead\'s BF16OptimWrapper (bfloat16) on '
+        'a CPU')
     parser.add_argument(
         '--no-validate',
         action='store_true',
@@ -56,9 +61,11 @@ def merge_args(cfg, args):
     apply_runner_args(cfg, args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    if args.amp:
+    if args.amp and torch.cuda.is_available():
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    elif args.amp:
+        cfg.optim_wrapper.type = 'BF16OptimWrapper'
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

@@ -265,3 +265,16 @@ def test_seed_options_reach_a_config_without_randomness(monkeypatch):
         cfg = train.merge_args(cfg, args)
         assert cfg.randomness == dict(
             seed=seed, diff_rank_seed=False, deterministic=bool(argv))
+
+
+def test_amp_is_bfloat16_on_a_cpu_and_float16_on_a_gpu(monkeypatch):
+    from _tiny import load_tool
+    train = load_tool('tools/train.py')
+    config = REPO_ROOT / 'configs' / 'ctrgcn_frhead_ucla_j.py'
+    monkeypatch.setattr(sys, 'argv', ['train.py', str(config), '--amp'])
+    args = train.parse_args()
+    for cuda, wrapper in ((False, 'BF16OptimWrapper'),
+                          (True, 'AmpOptimWrapper')):
+        monkeypatch.setattr(torch.cuda, 'is_available', lambda: cuda)
+        cfg = train.merge_args(Config.fromfile(config), args)
+        assert cfg.optim_wrapper.type == wrapper
