@@ -64,13 +64,14 @@ def _iteration_lrs(cfg: Config, epoch_length: int) -> list:
     return lrs
 
 
-@pytest.mark.parametrize('max_epochs', [None, 20])
+@pytest.mark.parametrize('max_epochs', [None, 30])
 def test_short_schedule_warms_up_then_decays_to_zero(max_epochs):
     cfg = Config.fromfile(CONFIG_DIR / 'ctrgcn_frhead_ucla_j_short.py')
-    assert cfg.train_cfg.max_epochs == 15
-    if max_epochs is not None:  # as --cfg-options train_cfg.max_epochs=20
+    assert cfg.train_cfg.max_epochs == 20
+    assert cfg.optim_wrapper.type == 'BF16OptimWrapper'
+    if max_epochs is not None:  # as --cfg-options train_cfg.max_epochs=30
         cfg.train_cfg.max_epochs = max_epochs
-        follow_max_epochs(cfg, 15)
+        follow_max_epochs(cfg, 20)
     lrs = _iteration_lrs(cfg, epoch_length=64)  # NW-UCLA: 1020 / 16
     assert lrs[0] == pytest.approx(0.02)
     assert lrs[64] == pytest.approx(0.1)
