@@ -9,6 +9,6 @@ _base_ = [
 default_hooks = dict(logger=dict(interval=10))
 # One data worker: the pipeline still delivers about 20 times what the model
 # trains on, and on 2 cores a second worker competes with the compute
-# threads (idle machine, bfloat16, 2 threads: 0.58-0.66 s per step with one
+# threads (idle machine, bfloat16, 2 threads: 0.58-0.68 s per step with one
 # worker, 0.77-0.79 with two).
 train_dataloader = dict(num_workers=1, dataset=dict(times=1))
