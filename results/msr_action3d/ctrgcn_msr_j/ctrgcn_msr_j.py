@@ -63,7 +63,8 @@ model = dict(
     type='RecognizerGCN')
 optim_wrapper = dict(
     optimizer=dict(
-        lr=0.1, momentum=0.9, nesterov=True, type='SGD', weight_decay=0.0004))
+        lr=0.1, momentum=0.9, nesterov=True, type='SGD', weight_decay=0.0004),
+    type='BF16OptimWrapper')
 param_scheduler = [
     dict(
         begin=0,
@@ -168,4 +169,4 @@ visualizer = dict(
     vis_backends=[
         dict(type='LocalVisBackend'),
     ])
-work_dir = '/work/runs/h4_ctrgcn_msr_j'
+work_dir = '/work/runs/s6_ctrgcn_msr_j'
