@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from mmfrhead.utils import register_all_modules
+from tests._data import per_class_subset
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_ROOT = Path(
@@ -74,22 +75,14 @@ def ucla_subset(tmp_path_factory, ucla_json_dir) -> Path:
     from mmfrhead.datasets.nw_ucla_json_file import convert_ucla
     out = tmp_path_factory.mktemp('ucla') / 'nw_ucla_3d.pkl'
     convert_ucla(ucla_json_dir, out)
-    full = mmengine.load(out)
-    by_name = {a['frame_dir']: a for a in full['annotations']}
-    split = {}
-    for name, per_class in (('xview_train', 4), ('xview_val', 2)):
-        counts, keep = {}, []
-        for frame_dir in full['split'][name]:
-            label = by_name[frame_dir]['label']
-            if counts.get(label, 0) < per_class:
-                counts[label] = counts.get(label, 0) + 1
-                keep.append(frame_dir)
-        split[name] = keep
-    names = set(split['xview_train']) | set(split['xview_val'])
-    subset = dict(
-        split=split,
-        annotations=[
-            a for a in full['annotations'] if a['frame_dir'] in names
-        ])
-    mmengine.dump(subset, out)
-    return out
+    return per_class_subset(
+        mmengine.load(out),
+        dict(xview_train=('xview_train', 4), xview_val=('xview_val', 2)),
+        out)
+
+
+@pytest.fixture(scope='session')
+def msr_pkl(data_root) -> Path:
+    """The shared MSR Action3D annotation file (20 classes, cross-subject
+    splits ``xsub_train`` / ``xsub_val``)."""
+    return _require(data_root / 'msr_action3d' / 'msr_action3d_3d.pkl')

@@ -2,7 +2,6 @@
 schedule, and a short Runner run on real MSR Action3D sequences."""
 import argparse
 import json
-import pickle
 from pathlib import Path
 
 import mmengine
@@ -14,6 +13,7 @@ from mmengine.registry import PARAM_SCHEDULERS
 from mmengine.runner import Runner
 
 from mmfrhead.apis.cli import add_runner_args, apply_runner_args
+from tests._data import per_class_subset
 
 pytestmark = pytest.mark.usefixtures('one_thread')
 
@@ -91,31 +91,14 @@ def test_small_data_schedule_warms_up_then_decays_to_the_last_epoch(
 
 
 @pytest.fixture(scope='module')
-def msr_few(tmp_path_factory, data_root):
+def msr_few(tmp_path_factory, msr_pkl):
     """One training and one validation sequence of each of the first four
     MSR Action3D classes, under the real split names."""
-    path = data_root / 'msr_action3d' / 'msr_action3d_3d.pkl'
-    if not path.exists():
-        pytest.skip(f'{path} not found')
-    full = mmengine.load(path)
-    label = {a['frame_dir']: a['label'] for a in full['annotations']}
-    split = {}
-    for name in ('xsub_train', 'xsub_val'):
-        first = {}
-        for sample in full['split'][name]:
-            if label[sample] < 4:
-                first.setdefault(label[sample], sample)
-        split[name] = sorted(first.values())
-    keep = set(split['xsub_train'] + split['xsub_val'])
-    out = tmp_path_factory.mktemp('msr') / 'msr_few.pkl'
-    with open(out, 'wb') as f:
-        pickle.dump(
-            dict(
-                split=split,
-                annotations=[
-                    a for a in full['annotations'] if a['frame_dir'] in keep
-                ]), f)
-    return out
+    return per_class_subset(
+        mmengine.load(msr_pkl),
+        dict(xsub_train=('xsub_train', 1), xsub_val=('xsub_val', 1)),
+        tmp_path_factory.mktemp('msr') / 'msr_few.pkl',
+        labels=range(4))
 
 
 @pytest.mark.parametrize('name', CONFIGS)

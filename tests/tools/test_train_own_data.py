@@ -1,42 +1,24 @@
 """Train, validate and test on a new annotation file with the documented
 ``dataset_meta`` options only (real MSR Action3D sequences, a tiny model)."""
-import pickle
 import sys
 
 import pytest
 from test_train import last_val_accuracy, run_tool
 
+from tests._data import per_class_subset
+
 CONFIG = 'configs/ctrgcn_frhead_ucla_j_short.py'
 
 
 @pytest.fixture(scope='module')
-def msr_subset(tmp_path_factory, data_root):
+def msr_subset(tmp_path_factory, msr_pkl):
     """Two training and one test sequence per class of MSR Action3D (20
     classes, odd / even subjects): 40 and 20 real sequences."""
     import mmengine
-    path = data_root / 'msr_action3d' / 'msr_action3d_3d.pkl'
-    if not path.exists():
-        pytest.skip(f'{path} not found')
-    full = mmengine.load(path)
-    label = {a['frame_dir']: a['label'] for a in full['annotations']}
-    split = {}
-    for name, per_class in (('train', 2), ('test', 1)):
-        names = full['split'][f'xsub_{"train" if name == "train" else "val"}']
-        split[name] = [
-            n for n in names
-            if sum(label[m] == label[n] for m in names[:names.index(n)]) <
-            per_class
-        ]
-    keep = set(split['train'] + split['test'])
-    out = tmp_path_factory.mktemp('msr') / 'msr.pkl'
-    with open(out, 'wb') as f:
-        pickle.dump(
-            dict(
-                split=split,
-                annotations=[
-                    a for a in full['annotations'] if a['frame_dir'] in keep
-                ]), f)
-    return out
+    return per_class_subset(
+        mmengine.load(msr_pkl),
+        dict(train=('xsub_train', 2), test=('xsub_val', 1)),
+        tmp_path_factory.mktemp('msr') / 'msr.pkl')
 
 
 def _options(ann_file, *extra):
