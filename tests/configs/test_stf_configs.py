@@ -12,7 +12,7 @@ STF_DIR = Path(__file__).resolve().parents[2] / 'configs' / 'stf'
 STF_LINES = STF_DIR / '_base_' / 'stf_ctrgcn.py'
 CONFIGS = sorted(p.name for p in STF_DIR.glob('*.py')
                  if '_20pc' not in p.name)
-SCARCE = sorted(p.name for p in STF_DIR.glob('*_20pc.py'))
+SCARCE = sorted(p.name for p in STF_DIR.glob('*_20pc*.py'))
 TAG = re.compile(r'#.*\[[PIRUS]\]')
 
 
@@ -68,11 +68,15 @@ def test_every_option_is_set_and_tagged():
             assert lines and all(TAG.search(line) for line in lines), key
 
 
-def test_the_four_stf_table_models_have_20_percent_configs():
-    assert SCARCE == [
-        'ctrgcn_frhead_ucla_j_20pc.py', 'ctrgcn_stf_frhead_ucla_j_20pc.py',
-        'ctrgcn_stf_ucla_j_20pc.py', 'ctrgcn_ucla_j_20pc.py'
-    ]
+@pytest.mark.parametrize('schedule', ['', '_short'])
+def test_the_four_stf_table_models_have_20_percent_configs(schedule):
+    """Full and 20 % configs of the four, on the full and short schedule."""
+    for model in ('ctrgcn', 'ctrgcn_frhead', 'ctrgcn_stf',
+                  'ctrgcn_stf_frhead'):
+        assert f'{model}_ucla_j_20pc{schedule}.py' in SCARCE
+        full = f'{model}_ucla_j{schedule}.py'
+        assert (STF_DIR / full).exists() or (STF_DIR.parent / full).exists()
+    assert len(SCARCE) == 8
 
 
 @pytest.mark.parametrize('name', SCARCE)
