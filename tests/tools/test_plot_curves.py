@@ -71,8 +71,10 @@ def test_plot_curves_tool(work_dirs, tmp_path, capsys):
     for name in ('fr.png', 'base.png', 'comparison.png'):
         assert (tmp_path / name).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     out = capsys.readouterr().out
-    top1 = 100 * load_scalars(work_dirs['fr'])['val'][0]['acc/top1']
-    assert f'| fr | 1 | {top1:.2f} | {top1:.2f} (1) |' in out
+    scalars = load_scalars(work_dirs['fr'])
+    top1 = 100 * scalars['val'][0]['acc/top1']
+    step = np.median([r['time'] for r in scalars['train']])
+    assert f'| fr | 1 | {top1:.2f} | {top1:.2f} (1) | {step:.3f} |' in out
 
 
 def test_plot_curves_help_needs_no_torch(tmp_path):

@@ -5,11 +5,15 @@ validation accuracy per epoch, one PNG per run and one comparing the runs.
         --labels NAME [NAME ...] --out-dir results/nw_ucla
 
 Reads ``vis_data/scalars.json`` (or the logger's ``<timestamp>.json``) of
-every run folder in each work dir, resumed runs joined. Needs matplotlib
+every run folder in each work dir, resumed runs joined, and prints a table
+of each run's last and best metric and median seconds per training
+iteration (the logged ``time``, data loading included). Needs matplotlib
 (``pip install matplotlib``); imports neither torch nor MMAction2.
 """
 import argparse
 from pathlib import Path
+
+import numpy as np
 
 from mmfrhead.analysis.curves import epoch_curves, load_scalars
 
@@ -86,17 +90,25 @@ def plot_comparison(plt, runs: dict, metric: str, path: Path):
     plt.close(fig)
 
 
+def step_time(scalars: dict) -> str:
+    """Median of the logged training ``time`` (seconds per iteration)."""
+    times = [r['time'] for r in scalars['train'] if 'time' in r]
+    return f'{np.median(times):.3f}' if times else '-'
+
+
 def main(argv=None):
     args = parse_args(argv)
-    runs = {
-        label: epoch_curves(load_scalars(work_dir))
+    scalars = {
+        label: load_scalars(work_dir)
         for label, work_dir in zip(args.labels, args.work_dirs)
     }
+    runs = {label: epoch_curves(lines) for label, lines in scalars.items()}
     plt = _pyplot()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    print(f'| run | epochs | last {args.metric} | best (epoch) |')
-    print('| --- | --- | --- | --- |')
+    print(f'| run | epochs | last {args.metric} | best (epoch) | '
+          's/iter (median) |')
+    print('| --- | --- | --- | --- | --- |')
     for label, curves in runs.items():
         plot_run(plt, curves, label, args.metric, out_dir / f'{label}.png')
         last = best = '-'
@@ -104,7 +116,9 @@ def main(argv=None):
             acc = 100 * curves[args.metric]
             last, i = f'{acc[-1]:.2f}', int(acc.argmax())
             best = f'{acc[i]:.2f} ({curves["val_epoch"][i]})'
-        print(f'| {label} | {len(curves["epoch"])} | {last} | {best} |')
+        step = step_time(scalars[label])
+        print(f'| {label} | {len(curves["epoch"])} | {last} | {best} | '
+              f'{step} |')
     if len(runs) > 1:
         plot_comparison(plt, runs, args.metric, out_dir / 'comparison.png')
     print(f'wrote {len(runs)} run figure(s)' +
