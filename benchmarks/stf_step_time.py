@@ -7,12 +7,14 @@ of the shipped configs (``configs/ctrgcn_ucla_j.py``,
 (``start_epoch`` 0). A step is ``model.loss``, backward and an SGD step
 (momentum 0.9, Nesterov). Variants:
 
-* CTR-GCN, ``impl='fast'`` and ``'plain'`` (STF runs the plain blocks: the
-  focus differentiates through them, which the fast blocks' custom autograd
-  functions do not support);
+* CTR-GCN, ``impl='fast'`` and ``'plain'`` (STF's modules are plain blocks:
+  the focus differentiates through them, which the fast blocks' custom
+  autograd functions do not support; the blocks before them are fast by
+  default);
 * STF with the focus of first order (the shipped default) and of second
   order (``create_graph=True``: the final backward differentiates through
-  the focus gradients);
+  the focus gradients), and of first order with every block plain
+  (``impl='plain'``: what the fast early blocks save);
 * STF without L_e (the focus and L_c, L_d, L_Gk only: the cost of the
   gradient focus without the masked second pass);
 * CTR-GCN + FR Head and CTR-GCN + STF + FR Head.
@@ -62,6 +64,8 @@ VARIANTS = {
     'CTR-GCN (fast)': model_cfg('ctrgcn_ucla_j.py', impl='fast'),
     'CTR-GCN (plain)': model_cfg('ctrgcn_ucla_j.py', impl='plain'),
     'STF, 1st order': model_cfg('stf/ctrgcn_stf_ucla_j.py'),
+    'STF, 1st order, all blocks plain': model_cfg('stf/ctrgcn_stf_ucla_j.py',
+                                                  impl='plain'),
     'STF, 2nd order': model_cfg('stf/ctrgcn_stf_ucla_j.py',
                                 second_order=True),
     'STF w/o L_e, 1st order': model_cfg('stf/ctrgcn_stf_ucla_j.py',

@@ -10,6 +10,7 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 
 from ..backbones.base import StagedGCN
+from ..utils.ctrgcn_fast import FastCTRGCNBlock
 from ..utils.ctrgcn_utils import CTRGCNBlock, CTRGCNUnitGCN
 from ..utils.graph import build_graph
 
@@ -72,11 +73,15 @@ class STFCTRGCN(StagedGCN):
     The paper has six STF modules [P] on a backbone it does not describe in
     the available text [U]; here [S] they are blocks 5-10 of CTR-GCN
     (0-based ``(4, ..., 9)``), so the last two, compared by L_c, have the
-    same shape. The blocks are CTR-GCN's plain ones (``impl='plain'``): the
-    focus needs ``autograd.grad`` through them, also of second order, which
-    the fast blocks' custom autograd functions do not support. Parameters
-    and state-dict keys are those of :class:`CTRGCN`, whose ``impl='fast'``
-    runs a trained STF model at CTR-GCN's speed.
+    same shape. The STF modules are CTR-GCN's plain blocks: the focus needs
+    ``autograd.grad`` through them, also of second order, which the fast
+    blocks' custom autograd functions do not support, and L_Gk needs their
+    adjacency, which the fast unit never forms. The other blocks lie before
+    every STF module, so the focus gradients never pass through them (the
+    losses back-propagate through them once, of first order, also with
+    ``create_graph=True``): ``impl`` chooses their implementation.
+    Parameters and state-dict keys are those of :class:`CTRGCN`, whose
+    ``impl='fast'`` runs a trained STF model at CTR-GCN's speed.
 
     Args:
         graph_cfg (dict): Config of the graph, e.g.
@@ -95,6 +100,9 @@ class STFCTRGCN(StagedGCN):
             Defaults to ``(1, 2)``.
         stf_stages (Sequence[int]): Blocks (0-based) that are STF modules.
             Defaults to ``(4, 5, 6, 7, 8, 9)``.
+        impl (str): The blocks before the first STF module: ``'fast'``
+            (:class:`FastCTRGCNBlock`) or ``'plain'`` (:class:`CTRGCNBlock`),
+            the same function. Defaults to ``'fast'``.
         init_cfg (dict or list[dict], optional): Initialization config.
             Defaults to None.
     """
@@ -110,21 +118,26 @@ class STFCTRGCN(StagedGCN):
                  kernel_size: int = 5,
                  dilations: Sequence[int] = (1, 2),
                  stf_stages: Sequence[int] = (4, 5, 6, 7, 8, 9),
+                 impl: str = 'fast',
                  init_cfg: Optional[Union[Dict, list]] = None) -> None:
         graph = build_graph(**graph_cfg)
         super().__init__(
             in_channels,
             num_person,
             graph.num_node,
-            impl='plain',
+            impl=impl,
             init_cfg=init_cfg)
-        if not all(0 <= k < num_stages for k in stf_stages):
-            raise ValueError(f'stf_stages {tuple(stf_stages)} must lie in '
-                             f'[0, {num_stages - 1}]')
+        if not stf_stages or not all(0 <= k < num_stages
+                                     for k in stf_stages):
+            raise ValueError(f'stf_stages {tuple(stf_stages)} must be '
+                             f'blocks in [0, {num_stages - 1}]')
         self.graph = graph
         self.stf_stages = tuple(stf_stages)
         A = torch.tensor(graph.A, dtype=torch.float32)
-        blocks = iter(STFCTRGCNBlock if k in self.stf_stages else CTRGCNBlock
+        early = FastCTRGCNBlock if impl == 'fast' else CTRGCNBlock
+        first = min(self.stf_stages)
+        blocks = iter(STFCTRGCNBlock if k in self.stf_stages else
+                      early if k < first else CTRGCNBlock
                       for k in range(num_stages))
 
         def make_block(*args, **kwargs) -> nn.Module:

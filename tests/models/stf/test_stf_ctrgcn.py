@@ -13,19 +13,23 @@ SMALL = dict(
 
 def test_same_parameters_and_function_as_ctrgcn():
     torch.manual_seed(0)
-    stf = STFCTRGCN(**SMALL)
+    stf = {impl: STFCTRGCN(impl=impl, **SMALL).eval()
+           for impl in ('plain', 'fast')}
+    stf['fast'].load_state_dict(stf['plain'].state_dict())
     x = torch.randn(2, 1, 12, 20, 3)
-    stf.eval()
-    # The plain blocks compute exactly as CTR-GCN's; the fast ones sum in
-    # another order.
-    for impl, tol in (('plain', 1e-6), ('fast', 1e-3)):
+    # Plain blocks compute exactly as CTR-GCN's; the fast ones (CTRGCN's
+    # by default, STFCTRGCN's before its first STF module) sum in another
+    # order.
+    for stf_impl, impl, tol in (('plain', 'plain', 1e-6),
+                                ('plain', 'fast', 1e-3),
+                                ('fast', 'plain', 1e-3)):
         plain = CTRGCN(impl=impl, **SMALL)
-        assert plain.state_dict().keys() == stf.state_dict().keys()
-        plain.load_state_dict(stf.state_dict())
+        assert plain.state_dict().keys() == stf[stf_impl].state_dict().keys()
+        plain.load_state_dict(stf[stf_impl].state_dict())
         plain.eval()
         with torch.no_grad():
             torch.testing.assert_close(
-                plain(x).contiguous(), stf(x), rtol=tol, atol=tol)
+                plain(x).contiguous(), stf[stf_impl](x), rtol=tol, atol=tol)
 
 
 def test_adjacency_tap():
@@ -47,5 +51,6 @@ def test_adjacency_tap():
 
 
 def test_bad_stages():
-    with pytest.raises(ValueError, match='stf_stages'):
-        STFCTRGCN(stf_stages=(10, ), **SMALL)
+    for stages in ((10, ), ()):
+        with pytest.raises(ValueError, match='stf_stages'):
+            STFCTRGCN(stf_stages=stages, **SMALL)

@@ -12,17 +12,18 @@ LOSSES = dict(
     coherence=dict(type='STFCoherenceLoss'),
     divergence=dict(type='STFDivergenceLoss'),
     adjacency=dict(type='STFAdjacencyLoss'))
+BACKBONE = dict(
+    type='STFCTRGCN',
+    graph_cfg=dict(layout='nw_ucla', mode='spatial'),
+    num_person=1,
+    base_channels=8)
 
 
 def stf_model(type='STFRecognizer', stf_losses=LOSSES, **kwargs):
     torch.manual_seed(0)
     cfg = dict(
         type=type,
-        backbone=dict(
-            type='STFCTRGCN',
-            graph_cfg=dict(layout='nw_ucla', mode='spatial'),
-            num_person=1,
-            base_channels=8),
+        backbone=BACKBONE,
         cls_head=dict(type='GCNHead', num_classes=10, in_channels=32),
         focus_stages=STAGES,
         adjacency_stages=tuple(f'{s}.gcn.adjacency' for s in STAGES),
@@ -87,6 +88,35 @@ def test_loss_keys_and_gradients(create_graph, epoch):
     total.backward()
     assert model.backbone.gcn[9].gcn.PA.grad.abs().sum() > 0
     assert model.cls_head.fc.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('create_graph', [False, True])
+def test_fast_early_blocks_train_as_the_plain_ones(create_graph, epoch):
+    """STFCTRGCN's blocks before the first STF module in the fast layout
+    give the all-plain model's STF losses and gradients (float64)."""
+    epoch(0)
+    models = {}
+    for impl in ('plain', 'fast'):
+        model = stf_model(
+            backbone=dict(BACKBONE, impl=impl),
+            focus_cfg=dict(create_graph=create_graph))
+        models[impl] = model.double().train()
+    models['fast'].load_state_dict(models['plain'].state_dict())
+    for impl, early in (('plain', 'CTRGCNBlock'), ('fast', 'FastCTRGCNBlock')):
+        assert [type(b).__name__ for b in models[impl].backbone.gcn
+                ] == [early] * 4 + ['STFCTRGCNBlock'] * 6
+    losses, grads = {}, {}
+    for impl, model in models.items():
+        inputs, samples = batch()
+        out = model.loss(inputs.double(), samples)
+        losses[impl] = {k: v for k, v in out.items() if k.startswith('loss')}
+        sum(losses[impl].values()).backward()
+        grads[impl] = {n: p.grad for n, p in model.named_parameters()}
+    assert len(losses['fast']) == 5
+    torch.testing.assert_close(losses['fast'], losses['plain'], rtol=1e-9,
+                               atol=1e-12)
+    torch.testing.assert_close(grads['fast'], grads['plain'], rtol=1e-7,
+                               atol=1e-10)
 
 
 def test_start_epoch_and_no_losses(epoch):
