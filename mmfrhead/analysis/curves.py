@@ -99,3 +99,22 @@ def epoch_curves(scalars: Dict[str, List[dict]]) -> Dict[str, np.ndarray]:
                       {'data_time', 'time'}):
         curves[key] = np.array([r.get(key, np.nan) for r in val])
     return curves
+
+
+def median_step_time(scalars: Dict[str, List[dict]],
+                     from_epoch: int = 1) -> float:
+    """Median logged ``time`` (seconds per training iteration, data loading
+    included) of the training lines from epoch ``from_epoch`` (1-based) on.
+
+    Args:
+        scalars (dict): The output of :func:`load_scalars`.
+        from_epoch (int): First epoch counted. Defaults to 1.
+
+    Returns:
+        float: The median, NaN where no line has a ``time``.
+    """
+    times = [
+        r['time'] for r in scalars['train']
+        if 'time' in r and r['epoch'] >= from_epoch
+    ]
+    return float(np.median(times)) if times else float('nan')

@@ -14,9 +14,7 @@ where ``RUNS_DIR`` holds ``{model}_{full,20pc}_s{seed}`` work dirs, model in
 import argparse
 from pathlib import Path
 
-import numpy as np
-
-from mmfrhead.analysis.curves import load_scalars
+from mmfrhead.analysis.curves import load_scalars, median_step_time
 
 MODELS = dict(
     ctrgcn='CTR-GCN',
@@ -26,14 +24,16 @@ MODELS = dict(
 
 
 def summary(work_dir: Path, from_epoch: int):
-    """(last, best, best epoch, median s/iter), or None if no test yet."""
+    """``((epoch, last top-1), (epoch, best top-1), median s/iter)``, or
+    None where the run has no test (or no work dir) yet."""
+    if not work_dir.is_dir():
+        return None
     scalars = load_scalars(work_dir)
     tests = [(r['step'], 100 * r['acc/top1']) for r in scalars['val']]
     if not tests:
         return None
-    times = [r['time'] for r in scalars['train'] if r['epoch'] >= from_epoch]
     best = max(tests, key=lambda t: t[1])
-    return tests[-1], best, float(np.median(times)) if times else np.nan
+    return tests[-1], best, median_step_time(scalars, from_epoch)
 
 
 def main() -> None:
@@ -53,8 +53,7 @@ def main() -> None:
             base = None
             for key, name in MODELS.items():
                 work_dir = args.runs_dir / f'{key}_{data}_s{seed}'
-                row = summary(work_dir, args.from_epoch) if (
-                    work_dir.is_dir()) else None
+                row = summary(work_dir, args.from_epoch)
                 if row is None:
                     print(f'| {data} | {name} | {seed} | not run | | | |')
                     continue

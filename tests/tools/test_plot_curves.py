@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from _tiny import load_tool, run_tool, tiny_models
 
-from mmfrhead.analysis.curves import epoch_curves, load_scalars, scalar_files
+from mmfrhead.analysis.curves import (epoch_curves, load_scalars,
+                                      median_step_time, scalar_files)
 
 
 @pytest.fixture(scope='module')
@@ -52,6 +53,14 @@ def test_resumed_runs_are_joined(work_dirs, tmp_path):
     assert [r['step'] for r in joined['train']] == [r['step'] for r in train]
     assert joined['train'][1]['loss_fr'] == -1.
     assert joined['val'] == [r for r in lines if 'iter' not in r]
+
+
+def test_median_step_time_from_an_epoch():
+    train = [dict(epoch=e, time=t) for e, t in ((1, 9.), (2, 1.), (2, 3.),
+                                                (3, 2.))] + [dict(epoch=3)]
+    assert median_step_time(dict(train=train)) == 2.5
+    assert median_step_time(dict(train=train), from_epoch=2) == 2.
+    assert np.isnan(median_step_time(dict(train=train), from_epoch=4))
 
 
 def test_bad_log_names_file_and_line(tmp_path):

@@ -13,9 +13,8 @@ iteration (the logged ``time``, data loading included). Needs matplotlib
 import argparse
 from pathlib import Path
 
-import numpy as np
-
-from mmfrhead.analysis.curves import epoch_curves, load_scalars
+from mmfrhead.analysis.curves import (epoch_curves, load_scalars,
+                                      median_step_time)
 
 LOSSES = ('loss', 'loss_cls', 'loss_fr')
 
@@ -90,12 +89,6 @@ def plot_comparison(plt, runs: dict, metric: str, path: Path):
     plt.close(fig)
 
 
-def step_time(scalars: dict) -> str:
-    """Median of the logged training ``time`` (seconds per iteration)."""
-    times = [r['time'] for r in scalars['train'] if 'time' in r]
-    return f'{np.median(times):.3f}' if times else '-'
-
-
 def main(argv=None):
     args = parse_args(argv)
     scalars = {
@@ -116,7 +109,8 @@ def main(argv=None):
             acc = 100 * curves[args.metric]
             last, i = f'{acc[-1]:.2f}', int(acc.argmax())
             best = f'{acc[i]:.2f} ({curves["val_epoch"][i]})'
-        step = step_time(scalars[label])
+        step = median_step_time(scalars[label])
+        step = '-' if step != step else f'{step:.3f}'  # NaN: no times
         print(f'| {label} | {len(curves["epoch"])} | {last} | {best} | '
               f'{step} |')
     if len(runs) > 1:
