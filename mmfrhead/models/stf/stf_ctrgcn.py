@@ -3,15 +3,18 @@
 Tags as in ``docs/stf-notes.md`` ([P] paper, [I] inferred, [R] lineage,
 [U] unknown, [S] ours).
 """
-from typing import Dict, Optional, Sequence, Union
+from contextlib import contextmanager
+from typing import Dict, Iterator, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
 
 from ..backbones.base import StagedGCN
-from ..utils.ctrgcn_fast import FastCTRGCNBlock
-from ..utils.ctrgcn_utils import CTRGCNBlock, CTRGCNUnitGCN
+from ..utils.ctrgcn_fast import (FastCTRGC, FastCTRGCNBlock, FastCTRGCNUnitGCN,
+                                 FastMultiScaleTCN, FastTemporalConv)
+from ..utils.ctrgcn_utils import (CTRGC, CTRGCNBlock, CTRGCNUnitGCN,
+                                  MultiScaleTCN, TemporalConv)
 from ..utils.graph import build_graph
 
 
@@ -66,6 +69,20 @@ class STFCTRGCNBlock(CTRGCNBlock):
     gcn_cls = STFCTRGCNUnit
 
 
+# The fast twin of each plain class of the blocks: a subclass in
+# ``ctrgcn_fast.py`` that replaces only ``forward`` and adds no attribute, so
+# a module of the plain class runs as its twin by switching its class.
+FAST_TWINS = {
+    STFCTRGCNBlock: FastCTRGCNBlock,
+    CTRGCNBlock: FastCTRGCNBlock,
+    STFCTRGCNUnit: FastCTRGCNUnitGCN,
+    CTRGCNUnitGCN: FastCTRGCNUnitGCN,
+    CTRGC: FastCTRGC,
+    MultiScaleTCN: FastMultiScaleTCN,
+    TemporalConv: FastTemporalConv,
+}
+
+
 @MODELS.register_module()
 class STFCTRGCN(StagedGCN):
     """CTR-GCN whose blocks ``stf_stages`` are STF modules.
@@ -79,7 +96,8 @@ class STFCTRGCN(StagedGCN):
     adjacency, which the fast unit never forms. The other blocks lie before
     every STF module, so the focus gradients never pass through them (the
     losses back-propagate through them once, of first order, also with
-    ``create_graph=True``): ``impl`` chooses their implementation.
+    ``create_graph=True``): ``impl`` chooses their implementation, and that
+    of every block in :meth:`first_order_pass`.
     Parameters and state-dict keys are those of :class:`CTRGCN`, whose
     ``impl='fast'`` runs a trained STF model at CTR-GCN's speed.
 
@@ -100,8 +118,9 @@ class STFCTRGCN(StagedGCN):
             Defaults to ``(1, 2)``.
         stf_stages (Sequence[int]): Blocks (0-based) that are STF modules.
             Defaults to ``(4, 5, 6, 7, 8, 9)``.
-        impl (str): The blocks before the first STF module: ``'fast'``
-            (:class:`FastCTRGCNBlock`) or ``'plain'`` (:class:`CTRGCNBlock`),
+        impl (str): The blocks before the first STF module, and all blocks
+            in :meth:`first_order_pass`: ``'fast'`` (the layout of
+            :class:`FastCTRGCNBlock`) or ``'plain'`` (:class:`CTRGCNBlock`),
             the same function. Defaults to ``'fast'``.
         init_cfg (dict or list[dict], optional): Initialization config.
             Defaults to None.
@@ -150,3 +169,26 @@ class STFCTRGCN(StagedGCN):
 
         self.build_stages(make_block, base_channels, num_stages,
                           inflate_stages, down_stages)
+
+    @contextmanager
+    def first_order_pass(self) -> Iterator[None]:
+        """Run every block in the fast layout inside the context.
+
+        For a pass that is differentiated once and whose adjacencies are not
+        read, such as L_e's masked pass: each module of a plain or STF block
+        runs as its fast twin (``FAST_TWINS``), the same function with
+        custom first-order autograd, and gets its class back on exit. The
+        autograd graph recorded inside stays valid after the exit. A no-op
+        with ``impl='plain'``.
+        """
+        if self.impl != 'fast':
+            yield
+            return
+        plain = [(m, type(m)) for m in self.modules() if type(m) in FAST_TWINS]
+        try:
+            for module, cls in plain:
+                module.__class__ = FAST_TWINS[cls]
+            yield
+        finally:
+            for module, cls in plain:
+                module.__class__ = cls

@@ -1,5 +1,6 @@
 """Recognizers trained with STF's focus losses (Ke, Peng, Lyu, AAAI 2022)."""
 from collections import defaultdict
+from contextlib import nullcontext
 from typing import Dict, List, Sequence
 
 import torch
@@ -29,8 +30,10 @@ class STFMixin:
     ``autograd.grad`` of those logits, one call per class choice. The STF
     losses that are active in the current epoch (MMEngine's ``MessageHub``
     ``'epoch'``, 0 outside a Runner) add ``loss_stf_e``, ``loss_stf_c``,
-    ``loss_stf_d`` and ``loss_stf_g``. ``predict`` and ``tensor`` modes are
-    the recognizer's own.
+    ``loss_stf_d`` and ``loss_stf_g``. L_e's masked pass runs inside the
+    backbone's ``first_order_pass()`` context where it has one
+    (:meth:`STFCTRGCN.first_order_pass`). ``predict`` and ``tensor`` modes
+    are the recognizer's own.
     """
 
     def init_stf(self, focus_stages: Sequence[str],
@@ -154,7 +157,9 @@ class STFMixin:
             loss = active['exploration']
             clips = inputs.reshape((-1, ) + inputs.shape[2:])  # N,M,T,V,C
             masked = loss.mask(clips, maps['pred'][loss.stage % K])
-            with loss.masked_pass(self):
+            # A backbone may run this first-order pass faster (STFCTRGCN).
+            fast = getattr(self.backbone, 'first_order_pass', nullcontext)
+            with loss.masked_pass(self), fast():
                 feats, _ = self.extract_feat(masked.view_as(inputs))
                 masked_scores = self.cls_head(feats)
             losses[LOSS_KEYS['exploration']] = loss(masked_scores,

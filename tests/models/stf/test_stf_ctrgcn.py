@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from mmfrhead.models import CTRGCN, STFCTRGCN, StageTaps
+from mmfrhead.models.stf.stf_ctrgcn import FAST_TWINS
 
 pytestmark = pytest.mark.usefixtures('one_thread')
 
@@ -54,3 +55,36 @@ def test_bad_stages():
     for stages in ((10, ), ()):
         with pytest.raises(ValueError, match='stf_stages'):
             STFCTRGCN(stf_stages=stages, **SMALL)
+
+
+@pytest.mark.parametrize('impl', ['plain', 'fast'])
+def test_first_order_pass(impl):
+    """Inside ``first_order_pass`` the STF modules and the plain blocks
+    after the first of them run as the fast blocks (with ``impl='fast'``):
+    the same outputs, and their classes come back on exit, also after an
+    error."""
+    torch.manual_seed(0)
+    backbone = STFCTRGCN(impl=impl, stf_stages=(4, 9), **SMALL).eval()
+    x = torch.randn(2, 1, 12, 20, 3)
+    classes = [type(m) for m in backbone.modules()]
+    inside = 'FastCTRGCNBlock' if impl == 'fast' else 'STFCTRGCNBlock'
+    with torch.no_grad():
+        expected = backbone(x)
+        with backbone.first_order_pass():
+            assert type(backbone.gcn[9]).__name__ == inside
+            assert type(backbone.gcn[6].gcn.ctrgc).__name__ == (
+                'FastCTRGC' if impl == 'fast' else 'CTRGC')
+            torch.testing.assert_close(
+                backbone(x), expected, rtol=1e-3, atol=1e-3)
+    assert [type(m) for m in backbone.modules()] == classes
+    with pytest.raises(ValueError, match='expects'):
+        with backbone.first_order_pass():
+            backbone(x[..., :2])  # 2 channels for 3
+    assert [type(m) for m in backbone.modules()] == classes
+
+
+def test_fast_twins_add_no_state():
+    """A module switched to its fast twin has every attribute the twin
+    reads: the twin's ``__init__`` is one the plain class's already ran."""
+    for plain, twin in FAST_TWINS.items():
+        assert twin.__init__ in {c.__init__ for c in plain.__mro__}, twin

@@ -91,9 +91,10 @@ def test_loss_keys_and_gradients(create_graph, epoch):
 
 
 @pytest.mark.parametrize('create_graph', [False, True])
-def test_fast_early_blocks_train_as_the_plain_ones(create_graph, epoch):
-    """STFCTRGCN's blocks before the first STF module in the fast layout
-    give the all-plain model's STF losses and gradients (float64)."""
+def test_fast_layout_trains_as_the_plain_one(create_graph, epoch):
+    """STFCTRGCN(impl='fast'), with its blocks before the first STF module
+    and L_e's masked pass in the fast layout, gives the all-plain model's STF
+    losses and gradients (float64)."""
     epoch(0)
     models = {}
     for impl in ('plain', 'fast'):
@@ -102,16 +103,23 @@ def test_fast_early_blocks_train_as_the_plain_ones(create_graph, epoch):
             focus_cfg=dict(create_graph=create_graph))
         models[impl] = model.double().train()
     models['fast'].load_state_dict(models['plain'].state_dict())
-    for impl, early in (('plain', 'CTRGCNBlock'), ('fast', 'FastCTRGCNBlock')):
-        assert [type(b).__name__ for b in models[impl].backbone.gcn
-                ] == [early] * 4 + ['STFCTRGCNBlock'] * 6
-    losses, grads = {}, {}
+    losses, grads, last_block = {}, {}, {}
     for impl, model in models.items():
+        seen = last_block[impl] = []
+        model.backbone.gcn[9].register_forward_pre_hook(
+            lambda m, x: seen.append(type(m).__name__))
         inputs, samples = batch()
         out = model.loss(inputs.double(), samples)
         losses[impl] = {k: v for k, v in out.items() if k.startswith('loss')}
         sum(losses[impl].values()).backward()
         grads[impl] = {n: p.grad for n, p in model.named_parameters()}
+    # The main pass, then L_e's masked pass.
+    assert last_block == dict(
+        plain=['STFCTRGCNBlock'] * 2,
+        fast=['STFCTRGCNBlock', 'FastCTRGCNBlock'])
+    for impl, early in (('plain', 'CTRGCNBlock'), ('fast', 'FastCTRGCNBlock')):
+        assert [type(b).__name__ for b in models[impl].backbone.gcn
+                ] == [early] * 4 + ['STFCTRGCNBlock'] * 6
     assert len(losses['fast']) == 5
     torch.testing.assert_close(losses['fast'], losses['plain'], rtol=1e-9,
                                atol=1e-12)
