@@ -11,6 +11,7 @@ iteration (the logged ``time``, data loading included). Needs matplotlib
 (``pip install matplotlib``); imports neither torch nor MMAction2.
 """
 import argparse
+import math
 from pathlib import Path
 
 from mmfrhead.analysis.curves import (epoch_curves, load_scalars,
@@ -110,7 +111,7 @@ def main(argv=None):
             last, i = f'{acc[-1]:.2f}', int(acc.argmax())
             best = f'{acc[i]:.2f} ({curves["val_epoch"][i]})'
         step = median_step_time(scalars[label])
-        step = '-' if step != step else f'{step:.3f}'  # NaN: no times
+        step = '-' if math.isnan(step) else f'{step:.3f}'  # NaN: no times
         print(f'| {label} | {len(curves["epoch"])} | {last} | {best} | '
               f'{step} |')
     if len(runs) > 1:
